@@ -1,0 +1,1 @@
+"""Ingest: parse article files, clean, chunk, embed and store them incrementally."""

@@ -1,0 +1,65 @@
+"""The records that flow through ingest: articles and their chunks."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+
+def sha1(*parts: str | None) -> str:
+    """Hex SHA-1 of the parts joined by a unit separator."""
+    return hashlib.sha1("\x1f".join(p or "" for p in parts).encode("utf-8")).hexdigest()
+
+
+@dataclass
+class Article:
+    """One news article, cleaned, with the raw text kept."""
+
+    title: str
+    body: str
+    raw: str = ""
+    url: str | None = None
+    outlet: str | None = None
+    published: str | None = None  # ISO date, YYYY-MM-DD
+    authors: list[str] = field(default_factory=list)
+    source: str = ""  # the file it came from
+    id: str = ""
+
+    def __post_init__(self):
+        if not self.id:
+            self.id = self.url or "sha1:" + sha1(self.outlet, self.title, self.body)
+
+    @property
+    def content_hash(self) -> str:
+        """Hash of everything stored for the article; a change means re-embedding."""
+        return sha1(self.title, self.body, self.url, self.outlet, self.published, "|".join(self.authors))
+
+
+@dataclass
+class Chunk:
+    """A sentence-aligned slice of an article body with its character span."""
+
+    article_id: str
+    index: int
+    text: str
+    start: int
+    end: int
+    embed_text: str = ""
+
+    @property
+    def id(self) -> str:
+        """Stable chunk id: article key and position."""
+        return f"{sha1(self.article_id)[:16]}:{self.index}"
+
+
+@dataclass
+class FileReport:
+    """What happened to one input file."""
+
+    path: str
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    failed: int = 0
+    error: str | None = None
+    warnings: list[str] = field(default_factory=list)
