@@ -45,11 +45,12 @@ class Chunk:
     start: int
     end: int
     embed_text: str = ""
+    version: str = ""  # the article version it belongs to
 
     @property
     def id(self) -> str:
-        """Stable chunk id: article key and position."""
-        return f"{sha1(self.article_id)[:16]}:{self.index}"
+        """Chunk id from article key, version and position: a new version never overwrites an old one."""
+        return f"{sha1(self.article_id)[:16]}-{self.version[:10]}-{self.index}"
 
 
 @dataclass

@@ -1,0 +1,76 @@
+"""What the assistant returns: an answer, its numbered sources and the filters it used."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import date
+
+
+@dataclass
+class Filters:
+    """Restrict retrieval to outlets and a published-date range (inclusive)."""
+
+    outlets: list[str] = field(default_factory=list)
+    since: date | None = None
+    until: date | None = None
+
+    def is_empty(self) -> bool:
+        """True when nothing is filtered."""
+        return not self.outlets and self.since is None and self.until is None
+
+
+@dataclass
+class Source:
+    """One cited passage, numbered in order of first citation."""
+
+    n: int
+    title: str
+    outlet: str
+    published: str | None
+    url: str | None
+    text: str  # the chunk text shown
+    span: tuple[int, int]  # characters of text that support the citing sentence
+    also_reported_by: list[str] = field(default_factory=list)
+    article_id: str = ""
+    chunk_id: str = ""
+    story_id: str = ""
+    start: int = 0  # offset of text in the article body
+    end: int = 0
+
+
+@dataclass
+class Answer:
+    """An answer whose every [n] marker refers to one of its sources."""
+
+    question: str
+    text: str
+    sources: list[Source] = field(default_factory=list)
+    refused: bool = False
+    engine: str = "extractive"
+    seconds: float = 0.0
+    standalone_question: str = ""
+    filters: Filters = field(default_factory=Filters)
+    unsupported: list[str] = field(default_factory=list)  # answer sentences the cited passages do not back
+    removed_markers: list[str] = field(default_factory=list)  # phantom markers taken out before showing
+    retrieved: list[dict] = field(default_factory=list)  # ranked passages (article_id, chunk_id, score) for eval
+
+    def as_dict(self) -> dict:
+        """The `ask --json` shape."""
+        return {
+            "answer": self.text,
+            "refused": self.refused,
+            "sources": [
+                {
+                    "n": s.n, "title": s.title, "outlet": s.outlet, "published": s.published, "url": s.url,
+                    "text": s.text, "span": list(s.span), "also_reported_by": s.also_reported_by,
+                }  # fmt: skip
+                for s in self.sources
+            ],
+            "engine": self.engine,
+            "seconds": round(self.seconds, 3),
+            "unsupported": self.unsupported,
+        }
+
+    def to_json_dict(self) -> dict:
+        """Everything, for logs and tests."""
+        return asdict(self)

@@ -1,0 +1,243 @@
+"""The ingest record: articles, chunk texts and write-ahead markers in one SQL database."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterable, Iterator
+
+from sqlalchemy import (
+    Column,
+    Float,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    create_engine,
+    delete,
+    event,
+    func,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.exc import OperationalError
+
+from ingest.models import Article, Chunk
+from newsdesk.errors import StoreError
+
+metadata = MetaData()
+articles = Table(
+    "articles",
+    metadata,
+    Column("id", String, primary_key=True),
+    Column("content_hash", String, nullable=False),
+    Column("title", Text, nullable=False),
+    Column("body", Text, nullable=False),
+    Column("raw", Text),
+    Column("url", Text),
+    Column("outlet", String, index=True),
+    Column("published", String, index=True),
+    Column("authors", Text),
+    Column("source", Text, index=True),
+    Column("story_id", String, index=True),
+    Column("minhash", LargeBinary),
+    Column("vector", LargeBinary),
+    Column("n_chunks", Integer),
+    Column("ingested_at", Float),
+)
+chunks = Table(
+    "chunks",
+    metadata,
+    Column("id", String, primary_key=True),
+    Column("article_id", String, index=True, nullable=False),
+    Column("idx", Integer, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+)
+pending = Table(
+    "pending",
+    metadata,
+    Column("article_id", String, primary_key=True),
+    Column("content_hash", String, nullable=False),
+    Column("started_at", Float),
+)
+meta = Table("meta", metadata, Column("key", String, primary_key=True), Column("value", Text))
+
+
+def _sqlite_pragmas(dbapi_connection, _record):
+    """WAL and a long busy timeout: readers never block writers, writers wait instead of failing."""
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=60000")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+class Catalog:
+    """Typed access to the ingest record."""
+
+    def __init__(self, url: str):
+        self.url = url
+        try:
+            self.engine = create_engine(url, future=True)
+            if url.startswith("sqlite"):
+                event.listen(self.engine, "connect", _sqlite_pragmas)
+            metadata.create_all(self.engine)
+        except OperationalError as exc:
+            raise StoreError(
+                f"Cannot open the ingest record at {url}: {exc.orig}",
+                "check that NEWSDESK_DATA_DIR is writable and has free space, or set NEWSDESK_RECORD_DB_URL.",
+            ) from exc
+
+    def get_meta(self, key: str) -> str | None:
+        """One value of the meta table."""
+        with self.engine.connect() as conn:
+            return conn.execute(select(meta.c.value).where(meta.c.key == key)).scalar()
+
+    def set_meta(self, values: dict[str, str], conn=None) -> None:
+        """Write meta values, in conn's transaction when given."""
+        if conn is None:
+            with self.engine.begin() as own:
+                return self.set_meta(values, own)
+        for key, value in values.items():
+            if conn.execute(update(meta).where(meta.c.key == key).values(value=value)).rowcount == 0:
+                conn.execute(insert(meta).values(key=key, value=value))
+
+    def hashes(self, ids: Iterable[str]) -> dict[str, str]:
+        """Stored content hash of each known id."""
+        ids = list(ids)
+        found: dict[str, str] = {}
+        with self.engine.connect() as conn:
+            for i in range(0, len(ids), 500):
+                rows = conn.execute(select(articles.c.id, articles.c.content_hash).where(articles.c.id.in_(ids[i : i + 500])))
+                found.update({r.id: r.content_hash for r in rows})
+        return found
+
+    def chunk_ids(self, article_ids: Iterable[str]) -> dict[str, list[str]]:
+        """Stored chunk ids of each article."""
+        ids = list(article_ids)
+        found: dict[str, list[str]] = {}
+        with self.engine.connect() as conn:
+            for i in range(0, len(ids), 500):
+                rows = conn.execute(select(chunks.c.article_id, chunks.c.id).where(chunks.c.article_id.in_(ids[i : i + 500])))
+                for r in rows:
+                    found.setdefault(r.article_id, []).append(r.id)
+        return found
+
+    def mark_pending(self, items: dict[str, str]) -> None:
+        """Record that these articles (id -> new hash) are about to be written to the vector store."""
+        with self.engine.begin() as conn:
+            conn.execute(delete(pending).where(pending.c.article_id.in_(list(items))))
+            conn.execute(insert(pending), [{"article_id": k, "content_hash": v, "started_at": time.time()} for k, v in items.items()])
+
+    def pending_ids(self) -> list[str]:
+        """Articles whose vector-store write may not have finished."""
+        with self.engine.connect() as conn:
+            return list(conn.execute(select(pending.c.article_id)).scalars())
+
+    def clear_pending(self, ids: Iterable[str]) -> None:
+        """Drop write-ahead markers once store and record agree."""
+        ids = list(ids)
+        with self.engine.begin() as conn:
+            for i in range(0, len(ids), 500):
+                conn.execute(delete(pending).where(pending.c.article_id.in_(ids[i : i + 500])))
+
+    def save(self, batch: list[tuple[Article, list[Chunk], str, bytes, bytes]], versions: dict[str, str], model: str) -> None:
+        """Store articles (chunks, story id, minhash, vector) in one transaction, replacing older versions."""
+        now = time.time()
+        ids = [a.id for a, *_ in batch]
+        with self.engine.begin() as conn:
+            conn.execute(delete(chunks).where(chunks.c.article_id.in_(ids)))
+            conn.execute(delete(articles).where(articles.c.id.in_(ids)))
+            conn.execute(insert(articles), [_article_row(a, versions[a.id], len(c), story, mh, vec, now) for a, c, story, mh, vec in batch])
+            rows = [
+                {"id": c.id, "article_id": c.article_id, "idx": c.index, "text": c.text, "start": c.start, "end": c.end}
+                for _, cs, *_ in batch
+                for c in cs
+            ]
+            if rows:
+                conn.execute(insert(chunks), rows)
+            self.set_meta({"generation": str(time.time_ns()), "last_ingest": str(now), "embedding_model": model}, conn)
+
+    def remove(self, ids: Iterable[str]) -> None:
+        """Forget articles and their chunks."""
+        ids = list(ids)
+        with self.engine.begin() as conn:
+            for i in range(0, len(ids), 500):
+                part = ids[i : i + 500]
+                conn.execute(delete(chunks).where(chunks.c.article_id.in_(part)))
+                conn.execute(delete(articles).where(articles.c.id.in_(part)))
+            self.set_meta({"generation": str(time.time_ns())}, conn)
+
+    def ids_from_source(self, source: str) -> list[str]:
+        """Ids of the articles that came from one file."""
+        with self.engine.connect() as conn:
+            return list(conn.execute(select(articles.c.id).where(articles.c.source == source)).scalars())
+
+    def signatures(self) -> Iterator[tuple[str, str, bytes, bytes]]:
+        """(article id, story id, minhash bytes, vector bytes) of every stored article."""
+        with self.engine.connect() as conn:
+            yield from conn.execute(select(articles.c.id, articles.c.story_id, articles.c.minhash, articles.c.vector)).tuples()
+
+    def all_chunks(self) -> Iterator[tuple[str, str, str]]:
+        """(chunk id, article id, text) of every stored chunk, in a stable order."""
+        with self.engine.connect() as conn:
+            yield from conn.execute(select(chunks.c.id, chunks.c.article_id, chunks.c.text).order_by(chunks.c.id)).tuples()
+
+    def articles(self, ids: Iterable[str] | None = None) -> list[dict]:
+        """Article rows as dicts (all of them when ids is None), without raw text and minhash."""
+        cols = [c for c in articles.c if c.name not in ("raw", "minhash", "vector")]
+        query = select(*cols)
+        if ids is not None:
+            query = query.where(articles.c.id.in_(list(ids)))
+        with self.engine.connect() as conn:
+            rows = [dict(r._mapping) for r in conn.execute(query.order_by(articles.c.published.desc(), articles.c.title))]
+        for row in rows:
+            row["authors"] = json.loads(row["authors"] or "[]")
+        return rows
+
+    def article_chunks(self, article_id: str) -> list[dict]:
+        """Chunks of one article in order."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(chunks).where(chunks.c.article_id == article_id).order_by(chunks.c.idx))
+            return [dict(r._mapping) for r in rows]
+
+    def story_outlets(self, story_ids: Iterable[str]) -> dict[str, list[tuple[str, str, str]]]:
+        """(article id, outlet, title) of each article of the given stories."""
+        ids = list(set(story_ids))
+        found: dict[str, list[tuple[str, str, str]]] = {}
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(articles.c.story_id, articles.c.id, articles.c.outlet, articles.c.title).where(articles.c.story_id.in_(ids)))
+            for r in rows:
+                found.setdefault(r.story_id, []).append((r.id, r.outlet, r.title))
+        return found
+
+    def stats(self) -> dict:
+        """Counts and date range of what is stored."""
+        with self.engine.connect() as conn:
+            n_articles = conn.execute(select(func.count()).select_from(articles)).scalar() or 0
+            n_chunks = conn.execute(select(func.count()).select_from(chunks)).scalar() or 0
+            n_stories = conn.execute(select(func.count(func.distinct(articles.c.story_id)))).scalar() or 0
+            outlets = {r[0]: r[1] for r in conn.execute(select(articles.c.outlet, func.count()).group_by(articles.c.outlet))}
+            first, last = conn.execute(select(func.min(articles.c.published), func.max(articles.c.published))).one()
+        return {
+            "articles": n_articles,
+            "chunks": n_chunks,
+            "stories": n_stories,
+            "outlets": {(k or "unknown"): v for k, v in sorted(outlets.items(), key=lambda kv: -kv[1])},
+            "first_published": first,
+            "last_published": last,
+        }
+
+
+def _article_row(a: Article, version: str, n_chunks: int, story_id: str, minhash: bytes, vector: bytes, now: float) -> dict:
+    """The articles-table row of one article."""
+    return {
+        "id": a.id, "content_hash": version, "vector": vector, "title": a.title, "body": a.body, "raw": a.raw, "url": a.url,
+        "outlet": a.outlet, "published": a.published, "authors": json.dumps(a.authors), "source": a.source,
+        "story_id": story_id, "minhash": minhash, "n_chunks": n_chunks, "ingested_at": now,
+    }  # fmt: skip

@@ -1,0 +1,123 @@
+"""Sentence-aware chunking with exact character offsets into the article body."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+
+from ingest.models import Article, Chunk
+
+_ABBREVIATIONS = {
+    "mr", "mrs", "ms", "dr", "prof", "sr", "jr", "st", "gen", "gov", "sen", "rep", "lt", "col", "sgt",
+    "capt", "cmdr", "adm", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov",
+    "dec", "no", "inc", "corp", "co", "ltd", "vs", "etc", "approx", "dept", "est", "fig", "mt", "ft",
+}  # fmt: skip
+# A sentence ends at . ! ? (and closing quotes or brackets) before whitespace and a capital, digit or quote.
+_END = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9])")
+_BLOCK = re.compile(r"[^\n]+")
+
+
+def _is_abbreviation(text: str, end: int) -> bool:
+    """True when the period at text[end-1] closes an abbreviation or an initial."""
+    if text[end - 1] != ".":
+        return False
+    word = re.search(r"([A-Za-z.]+)\.$", text[max(0, end - 12) : end])
+    if not word:
+        return False
+    token = word.group(1)
+    return token.lower() in _ABBREVIATIONS or len(token) == 1 or "." in token  # "J.", "U.S."
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """Character spans of the sentences of text; line breaks always end a sentence."""
+    spans: list[tuple[int, int]] = []
+    for block in _BLOCK.finditer(text):
+        start = block.start()
+        line = block.group()
+        cut = 0
+        for match in _END.finditer(line):
+            if _is_abbreviation(line, match.start() + 1) and line[match.start()] == ".":
+                continue
+            spans.append((start + cut, start + match.end()))
+            cut = match.end()
+        spans.append((start + cut, block.end()))
+    return [_strip(text, s, e) for s, e in spans if text[s:e].strip()]
+
+
+def _strip(text: str, start: int, end: int) -> tuple[int, int]:
+    """Shrink a span so it has no surrounding whitespace."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def _pieces(
+    text: str, span: tuple[int, int], max_tokens: int, token_spans: Callable[[str], list[tuple[int, int]]]
+) -> list[tuple[int, int]]:
+    """Cut an over-long sentence at token boundaries into spans of at most max_tokens tokens."""
+    start, end = span
+    offsets = token_spans(text[start:end])
+    cuts = [start]
+    for i in range(max_tokens, len(offsets), max_tokens):
+        cuts.append(start + offsets[i][0])
+    cuts.append(end)
+    return [_strip(text, a, b) for a, b in zip(cuts, cuts[1:]) if text[a:b].strip()]
+
+
+def chunk_spans(
+    text: str,
+    count_tokens: Callable[[Sequence[str]], list[int]],
+    token_spans: Callable[[str], list[tuple[int, int]]],
+    max_tokens: int = 220,
+    min_tokens: int = 180,
+    overlap_tokens: int = 40,
+) -> list[tuple[int, int]]:
+    """Group sentences into spans of about min..max tokens, repeating short trailing sentences as overlap."""
+    sentences = split_sentences(text)
+    counts = count_tokens([text[s:e] for s, e in sentences])
+    units: list[tuple[tuple[int, int], int]] = []
+    for span, n in zip(sentences, counts):
+        if n <= max_tokens:
+            units.append((span, n))
+        else:
+            pieces = _pieces(text, span, max_tokens, token_spans)
+            units.extend(zip(pieces, count_tokens([text[a:b] for a, b in pieces])))
+    chunks: list[tuple[int, int]] = []
+    current: list[tuple[tuple[int, int], int]] = []
+    size = 0
+    fresh = 0  # units in current that are not overlap
+    for unit in units:
+        paragraph_break = current and "\n\n" in text[current[-1][0][1] : unit[0][0]]
+        if current and fresh and (size + unit[1] > max_tokens or (paragraph_break and size >= min_tokens)):
+            chunks.append((current[0][0][0], current[-1][0][1]))
+            overlap: list[tuple[tuple[int, int], int]] = []
+            kept = 0
+            for prev in reversed(current):
+                if kept + prev[1] > overlap_tokens or kept + prev[1] + unit[1] > max_tokens:
+                    break
+                overlap.insert(0, prev)
+                kept += prev[1]
+            current, size, fresh = overlap, kept, 0
+        current.append(unit)
+        size += unit[1]
+        fresh += 1
+    if current and fresh:
+        chunks.append((current[0][0][0], current[-1][0][1]))
+    return chunks
+
+
+def embed_text(article: Article, text: str) -> str:
+    """The text that is embedded: title, outlet and date, then the chunk."""
+    head = " | ".join(p for p in (article.outlet, article.published) if p)
+    return f"{article.title}\n{head}\n{text}" if head else f"{article.title}\n{text}"
+
+
+def chunk_article(article: Article, embedder, max_tokens: int = 220, min_tokens: int = 180, overlap_tokens: int = 40) -> list[Chunk]:
+    """Chunks of one article, each with its span in the body and its embedding text."""
+    spans = chunk_spans(article.body, embedder.count_tokens, embedder.token_spans, max_tokens, min_tokens, overlap_tokens)
+    return [
+        Chunk(article.id, i, article.body[s:e], s, e, embed_text(article, article.body[s:e]))
+        for i, (s, e) in enumerate(spans)
+    ]

@@ -1,0 +1,269 @@
+"""Ingest orchestration: files in, articles parsed, chunked, embedded and stored incrementally."""
+
+from __future__ import annotations
+
+import fcntl
+import logging
+import time
+from collections.abc import Callable, Iterable
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from ingest import catalog as catalog_mod
+from ingest import lexical, store, stories
+from ingest.chunk import chunk_article
+from ingest.models import Article, Chunk, FileReport, sha1
+from newsdesk.errors import InputError, StoreError
+
+log = logging.getLogger(__name__)
+BATCH_CHUNKS = 256  # chunks embedded and written per step
+
+
+@dataclass
+class Progress:
+    """What a progress display needs after each step."""
+
+    files_total: int = 0
+    files_done: int = 0
+    articles_total: int = 0
+    articles_done: int = 0
+    chunks_done: int = 0
+    chunks_per_s: float = 0.0
+    current: str = ""
+
+
+@dataclass
+class IngestResult:
+    """Per-file reports and totals (in articles) of one ingest run."""
+
+    files: list[FileReport] = field(default_factory=list)
+    chunks: int = 0
+    seconds: float = 0.0
+    pruned: int = 0
+
+    def total(self, key: str) -> int:
+        """Sum of one count over the files."""
+        return sum(getattr(f, key) for f in self.files)
+
+    def as_dict(self) -> dict:
+        """The --json shape."""
+        keys = ("added", "updated", "unchanged", "failed")
+        return {
+            "files": [{"path": f.path, **{k: getattr(f, k) for k in keys}, "error": f.error} for f in self.files],
+            **{k: self.total(k) for k in keys},
+            "pruned": self.pruned,
+            "chunks": self.chunks,
+            "seconds": round(self.seconds, 3),
+        }
+
+
+class Ingestor:
+    """Holds the store, the record and the embedder for one ingest run."""
+
+    def __init__(self, settings, embedder=None):
+        self.settings = settings
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        if embedder is None:
+            from ingest.embed import load_embedder
+
+            embedder = load_embedder(settings)
+        self.embedder = embedder
+        self.catalog = catalog_mod.Catalog(settings.record_url)
+        self.collection = store.open_collection(settings, self.embedder)
+        self.pipeline_key = f"{self.embedder.name}/{settings.chunk_tokens}/{settings.chunk_min_tokens}/{settings.chunk_overlap_tokens}"
+        self.stories: stories.StoryIndex | None = None
+
+    def version(self, article: Article) -> str:
+        """Version of an article under this pipeline: content and chunking settings."""
+        return sha1(article.content_hash, self.pipeline_key)[:16]
+
+    @contextmanager
+    def lock(self):
+        """One ingest at a time per store; a killed process releases it."""
+        path = self.settings.data_dir / "ingest.lock"
+        with open(path, "w") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def recover(self) -> int:
+        """Bring the vector store back in line with the record after an interrupted run."""
+        ids = self.catalog.pending_ids()
+        if not ids:
+            return 0
+        versions = self.catalog.hashes(ids)
+        store.delete_ids(self.collection, store.stray_chunk_ids(self.collection, ids, versions))
+        self.catalog.clear_pending(ids)
+        log.warning("recovered %d articles from an interrupted ingest", len(ids))
+        return len(ids)
+
+    def story_index(self) -> stories.StoryIndex:
+        """The story index over everything stored, loaded once per run."""
+        if self.stories is None:
+            self.stories = stories.StoryIndex(similarity_threshold=self.settings.story_threshold)
+            for article_id, story_id, mh, vector in self.catalog.signatures():
+                if mh:
+                    vec = np.frombuffer(vector, dtype=np.float32) if vector else None
+                    self.stories.add(article_id, story_id, stories.from_bytes(mh), vec)
+        return self.stories
+
+    def write(self, batch: list[tuple[Article, list[Chunk]]], progress: Progress, report: Callable) -> None:
+        """Embed and store a batch of new or changed articles, crash-safely."""
+        versions = {a.id: self.version(a) for a, _ in batch}
+        self.catalog.mark_pending(versions)
+        old = self.catalog.chunk_ids(versions)
+        chunks = [c for _, cs in batch for c in cs]
+        started = time.perf_counter()
+        vectors = self.embedder.encode([c.embed_text for c in chunks]) if chunks else np.zeros((0, self.embedder.dimension))
+        progress.chunks_done += len(chunks)
+        progress.chunks_per_s = len(chunks) / max(time.perf_counter() - started, 1e-6)
+        rows, offset, index = [], 0, self.story_index()
+        ids, docs, metas = [], [], []
+        for article, cs in batch:
+            vecs = vectors[offset : offset + len(cs)]
+            offset += len(cs)
+            mean = vecs.mean(axis=0) if len(cs) else np.zeros(self.embedder.dimension)
+            mean = (mean / (np.linalg.norm(mean) or 1.0)).astype(np.float32)
+            mh = stories.signature(article.title, article.body)
+            story = index.assign(article.id, mh, mean, article.outlet)
+            rows.append((article, cs, story, stories.to_bytes(mh), mean.tobytes()))
+            for c in cs:
+                ids.append(c.id)
+                docs.append(c.text)
+                metas.append(store.chunk_metadata(article, c, story, versions[article.id]))
+        store.upsert(self.collection, ids, vectors, docs, metas)
+        self.catalog.save(rows, versions, self.embedder.name)
+        keep = set(ids)
+        store.delete_ids(self.collection, [cid for a in old.values() for cid in a if cid not in keep])
+        self.catalog.clear_pending(versions)
+        progress.articles_done += len(batch)
+        report(progress)
+
+    def remove(self, ids: list[str]) -> None:
+        """Delete articles from store and record, crash-safely."""
+        if not ids:
+            return
+        self.catalog.mark_pending(dict.fromkeys(ids, ""))
+        chunk_ids = [cid for cs in self.catalog.chunk_ids(ids).values() for cid in cs]
+        self.catalog.remove(ids)
+        store.delete_ids(self.collection, chunk_ids)
+        self.catalog.clear_pending(ids)
+
+
+def _sources_gone(catalog: catalog_mod.Catalog, folders: list[Path], present: set[str]) -> list[str]:
+    """Ids of articles from files under these folders that no longer exist."""
+    prefixes = tuple(str(f.resolve()) + "/" for f in folders)
+    return [r["id"] for r in catalog.articles() if r["source"].startswith(prefixes) and r["source"] not in present]
+
+
+def ingest_paths(
+    paths: Iterable[str | Path],
+    settings,
+    prune: bool = False,
+    on_progress: Callable[[Progress], None] | None = None,
+    embedder=None,
+    names: dict[str, str] | None = None,
+) -> IngestResult:
+    """Ingest files and folders; names maps a path to the name shown and stored for it (uploads)."""
+    from ingest.parse import find_input_files, parse_file
+
+    report = on_progress or (lambda p: None)
+    started = time.perf_counter()
+    paths = [Path(p) for p in paths]
+    result = IngestResult()
+    files: list[Path] = []
+    for path in paths:
+        try:
+            files.extend(find_input_files([path]))
+        except InputError as exc:
+            result.files.append(FileReport(str(path), failed=1, error=exc.message))
+    ingestor = Ingestor(settings, embedder)
+    progress = Progress(files_total=len(files))
+    with ingestor.lock():
+        ingestor.recover()
+        seen: set[str] = set()
+        pending: list[tuple[Article, list[Chunk]]] = []
+        pending_chunks = 0
+        for path in files:
+            shown = (names or {}).get(str(path), str(path))
+            progress.current = shown
+            file_report = FileReport(shown)
+            result.files.append(file_report)
+            source = shown if names and str(path) in names else str(path.resolve())
+            try:
+                parsed = parse_file(path, settings.max_file_mb, display_name=shown)
+            except InputError as exc:
+                file_report.failed, file_report.error = max(1, file_report.failed), exc.message
+                progress.files_done += 1
+                report(progress)
+                continue
+            file_report.warnings = parsed.warnings
+            if parsed.errors:
+                file_report.failed = len(parsed.errors)
+                file_report.error = "; ".join(e.message for e in parsed.errors[:5])
+            articles = []
+            for article in parsed.articles:
+                article.source = source
+                if article.id in seen:
+                    file_report.unchanged += 1
+                    continue
+                seen.add(article.id)
+                articles.append(article)
+            progress.articles_total += len(articles)
+            stored = ingestor.catalog.hashes(a.id for a in articles)
+            for article in articles:
+                previous = stored.get(article.id)
+                if previous == ingestor.version(article):
+                    file_report.unchanged += 1
+                    progress.articles_done += 1
+                    continue
+                if previous:
+                    file_report.updated += 1
+                else:
+                    file_report.added += 1
+                chunks = chunk_article(
+                    article, ingestor.embedder, settings.chunk_tokens, settings.chunk_min_tokens, settings.chunk_overlap_tokens
+                )
+                for c in chunks:
+                    c.version = ingestor.version(article)
+                pending.append((article, chunks))
+                pending_chunks += len(chunks)
+                if pending_chunks >= BATCH_CHUNKS:
+                    ingestor.write(pending, progress, report)
+                    result.chunks += pending_chunks
+                    pending, pending_chunks = [], 0
+            if prune and not parsed.errors:
+                gone = sorted(set(ingestor.catalog.ids_from_source(source)) - {a.id for a in parsed.articles})
+                ingestor.remove(gone)
+                result.pruned += len(gone)
+            progress.files_done += 1
+            report(progress)
+        if pending:
+            ingestor.write(pending, progress, report)
+            result.chunks += pending_chunks
+        if prune:
+            folders = [p for p in paths if p.is_dir()]
+            gone = _sources_gone(ingestor.catalog, folders, {str(f.resolve()) for f in files})
+            ingestor.remove(gone)
+            result.pruned += len(gone)
+        try:
+            lexical.load(ingestor.catalog, settings.data_dir / "bm25")
+        except OSError as exc:
+            raise StoreError(f"Cannot write the BM25 index in {settings.data_dir}: {exc}") from exc
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def store_stats(settings) -> dict:
+    """The stats --json shape: counts, outlets, date range, model and store location."""
+    cat = catalog_mod.Catalog(settings.record_url)
+    stats = cat.stats()
+    stats["embedding_model"] = cat.get_meta("embedding_model") or settings.embedding_model
+    stats["store"] = f"http://{settings.chroma_host}:{settings.chroma_port}" if settings.chroma_host else str(settings.data_dir)
+    stats["last_ingest"] = cat.get_meta("last_ingest")
+    return stats
