@@ -6,7 +6,7 @@ export HF_HUB_OFFLINE ?= 1
 export TRANSFORMERS_OFFLINE ?= 1
 export ANONYMIZED_TELEMETRY ?= False
 
-.PHONY: run test install install-dev ingest-sample ui lint format bench browser clean
+.PHONY: run test install install-dev ingest-sample ui lint format bench browser clean env-example
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,9 @@ format: install-dev
 
 bench: install
 	$(BIN)/python bench/ingest.py --batches 1
+
+env-example: install
+	$(BIN)/python -m newsdesk.settings > .env.example
 
 clean:
 	rm -rf $(VENV) data/store

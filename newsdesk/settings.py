@@ -30,6 +30,7 @@ class Settings(BaseSettings):
     chunk_tokens: int = Field(220, description="Largest chunk, in tokens of the embedder's tokenizer.")
     chunk_min_tokens: int = Field(180, description="A chunk is closed once past this size at a sentence end.")
     chunk_overlap_tokens: int = Field(40, description="Up to this many tokens of whole sentences repeat between chunks.")
+    ingest_batch_chunks: int = Field(256, description="Chunks embedded and committed per step; a crash loses at most one step.")
     max_file_mb: float = Field(20.0, description="Larger input files are refused with a clear error.")
     story_threshold: float = Field(0.35, description="Similarity at which two articles count as one story.")
     record_db_url: str = Field("", description="SQL URL of the ingest record; empty: SQLite in data_dir.")
@@ -66,3 +67,22 @@ def load_settings(env_file: str | None = ".env", **overrides) -> Settings:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
     return Settings(**overrides)
+
+
+def env_example() -> str:
+    """The text of .env.example: every setting with its default and what it does."""
+    lines = [
+        "# newsdesk settings: every NEWSDESK_* variable with its default. Copy to .env to change them.",
+        "# Hub downloads are off: models load from local paths or the bundled all-MiniLM-L6-v2.",
+        "HF_HUB_OFFLINE=1",
+        "",
+    ]
+    for name, field in Settings.model_fields.items():
+        default = field.default.as_posix() if isinstance(field.default, Path) else field.default
+        default = "./" + default if name == "data_dir" and not str(default).startswith((".", "/")) else default
+        lines += [f"# {field.description}", f"NEWSDESK_{name.upper()}={'' if default is None else default}"]
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    print(env_example(), end="")
