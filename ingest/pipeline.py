@@ -19,7 +19,6 @@ from ingest.models import Article, Chunk, FileReport, sha1
 from newsdesk.errors import InputError, StoreError
 
 log = logging.getLogger(__name__)
-BATCH_CHUNKS = 256  # chunks embedded and written per step
 
 
 @dataclass
@@ -233,7 +232,7 @@ def ingest_paths(
                     c.version = ingestor.version(article)
                 pending.append((article, chunks))
                 pending_chunks += len(chunks)
-                if pending_chunks >= BATCH_CHUNKS:
+                if pending_chunks >= settings.ingest_batch_chunks:
                     ingestor.write(pending, progress, report)
                     result.chunks += pending_chunks
                     pending, pending_chunks = [], 0
