@@ -13,7 +13,7 @@ from rich.table import Table
 
 from newsdesk.errors import NewsdeskError
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, help="Question answering over news articles.")
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False, help="Question answering over news articles.")
 console = Console(stderr=True)
 out = Console()
 
@@ -87,27 +87,144 @@ def stats(as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")
     out.print(table)
 
 
-def main() -> None:
-    """Entry point: run the app, turning newsdesk errors into a message and an exit code."""
-    try:
-        code = app(standalone_mode=False)
-    except NewsdeskError as exc:
-        console.print(f"[red]error:[/red] {exc.message}")
-        if exc.fix:
-            console.print(f"[yellow]fix:[/yellow] {exc.fix}")
-        sys.exit(exc.exit_code)
-    except typer.Exit as exc:
-        sys.exit(exc.exit_code)
-    except typer.Abort:
-        sys.exit(130)
-    except Exception as exc:  # click usage errors
-        import click
+def _date_option(value: str | None, name: str):
+    """A YYYY-MM-DD option as a date (None when not given)."""
+    from datetime import date
 
-        if isinstance(exc, click.exceptions.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
-        raise
-    sys.exit(code if isinstance(code, int) else 0)
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(f"{value!r} is not a date; use YYYY-MM-DD.", param_hint=name) from None
+
+
+@app.command()
+def ask(
+    question: Annotated[str, typer.Argument(help="The question, in quotes.")],
+    outlet: Annotated[list[str] | None, typer.Option("--outlet", help="Only this outlet (repeat for several).")] = None,
+    since: Annotated[str | None, typer.Option(help="Only articles published on or after this date (YYYY-MM-DD).")] = None,
+    until: Annotated[str | None, typer.Option(help="Only articles published on or before this date (YYYY-MM-DD).")] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="Answer as of this date: later articles are left out.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the answer and its sources as JSON.")] = False,
+) -> None:
+    """Answer a question from the stored articles; every claim carries a numbered source."""
+    from assistant import Answer, Filters, stream_answer
+
+    settings = _settings()
+    filters = Filters(outlets=list(outlet or []), since=_date_option(since, "--since"), until=_date_option(until, "--until"))
+    result = None
+    for item in stream_answer(question, filters=filters, settings=settings, as_of=_date_option(as_of, "--as-of")):
+        if isinstance(item, Answer):
+            result = item
+        elif not as_json:
+            out.print(item, end="", markup=False, highlight=False, soft_wrap=True)
+    if as_json:
+        typer.echo(json.dumps(result.as_dict(), ensure_ascii=False))
+        return
+    out.print()
+    for s in result.sources:
+        head = " · ".join(p for p in (s.outlet, s.published or "") if p)
+        out.print(f"\n[bold][{s.n}][/bold] {s.title}  [dim]{head}[/dim]", highlight=False)
+        if s.url:
+            out.print(f"    {s.url}", markup=False, highlight=False)
+        out.print(f"    “{' '.join(s.text[s.span[0] : s.span[1]].split())}”", markup=False, highlight=False)
+        if s.also_reported_by:
+            out.print(f"    also reported by: {', '.join(s.also_reported_by)}", markup=False, highlight=False)
+    for sentence in result.unsupported:
+        console.print(f"[yellow]not backed by its sources:[/yellow] {sentence}", highlight=False)
+    console.print(f"[dim]{result.engine}, {result.seconds:.2f} s[/dim]")
+
+
+@app.command("eval")
+def eval_questions(
+    questions: Annotated[Path, typer.Argument(help="Questions, one JSON object per line (rtqa, plain or MultiHop-RAG).")],
+    offcorpus: Annotated[Path | None, typer.Option(help="Questions the articles do not cover: each should be refused.")] = None,
+    k: Annotated[int, typer.Option("--k", min=1, max=20, help="Ranking depth of Hit@k and MRR@k.")] = 10,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
+) -> None:
+    """Run every question through the assistant: retrieval, answer, citation, refusal and latency figures."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from assistant.eval import chunk_texts, load_questions, run_eval
+
+    settings = _settings()
+    items = load_questions(questions)
+    if offcorpus:
+        items += load_questions(offcorpus, offcorpus=True)
+    with Progress(
+        TextColumn("[bold]questions"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        console=console, disable=as_json or not console.is_terminal, transient=True,
+    ) as bar:  # fmt: skip
+        task = bar.add_task("questions", total=len(items))
+        figures, _rows = run_eval(
+            items, settings, k=k, on_progress=lambda done, total: bar.update(task, completed=done),
+            chunk_text=chunk_texts(settings) if any(q.evidence for q in items) else None,
+        )  # fmt: skip
+    if as_json:
+        typer.echo(json.dumps(figures))
+        return
+    table = Table(title=f"{len(items)} questions, engine {settings.llm}")
+    table.add_column("figure")
+    table.add_column("value", justify="right")
+    for key, value in figures.items():
+        table.add_row(key, "n/a" if value is None else str(value))
+    out.print(table)
+
+
+@app.command()
+def ui(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8501,
+) -> None:
+    """Start the web app (Streamlit, headless): chat with cited answers, ingest and sources pages."""
+    import os
+
+    settings = _settings()
+    root = Path(__file__).resolve().parent.parent
+    command = [
+        sys.executable, "-m", "streamlit", "run", str(root / "ui" / "app.py"),
+        "--server.address", host, "--server.port", str(port), "--server.headless", "true",
+        "--browser.gatherUsageStats", "false", "--client.toolbarMode", "minimal",
+        "--server.maxUploadSize", str(settings.max_upload_mb),
+    ]  # fmt: skip
+    path = os.pathsep.join(p for p in (str(root), os.environ.get("PYTHONPATH")) if p)
+    env = {**os.environ, "PYTHONPATH": path}
+    console.print(f"newsdesk app: http://{host}:{port}  (Ctrl-C stops it)")
+    os.execve(sys.executable, command, env)  # streamlit takes over this process, and its signals
+
+
+store_app = typer.Typer(no_args_is_help=True, help="Run or inspect the Chroma store.")
+app.add_typer(store_app, name="store")
+
+
+@store_app.command("serve")
+def store_serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    path: Annotated[Path | None, typer.Option(help="Folder of the server's data (default: DATA_DIR/chroma-server).")] = None,
+) -> None:
+    """Start a local Chroma server; point NEWSDESK_CHROMA_HOST/PORT at it from every app process."""
+    import shutil
+    import subprocess
+
+    settings = _settings()
+    folder = path or settings.data_dir / "chroma-server"
+    folder.mkdir(parents=True, exist_ok=True)
+    chroma = shutil.which("chroma") or str(Path(sys.executable).with_name("chroma"))
+    console.print(f"Chroma server on http://{host}:{port}, data in {folder}; use NEWSDESK_CHROMA_HOST={host} NEWSDESK_CHROMA_PORT={port}")
+    raise typer.Exit(subprocess.call([chroma, "run", "--path", str(folder), "--host", host, "--port", str(port)]))
+
+
+def main() -> None:
+    """Entry point: usage errors exit 2; newsdesk errors print the problem and the fix."""
+    try:
+        app()
+    except NewsdeskError as exc:
+        console.print(f"[red]error:[/red] {exc.message}", highlight=False)
+        if exc.fix:
+            console.print(f"[yellow]fix:[/yellow] {exc.fix}", highlight=False)
+        sys.exit(exc.exit_code)
 
 
 if __name__ == "__main__":

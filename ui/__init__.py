@@ -1,0 +1,1 @@
+"""The Streamlit app: chat with cited answers, ingest and sources pages."""
