@@ -1,0 +1,108 @@
+"""Embedding throughput: chunks/s of torch fp32 and int8 ONNX on ~700-character news chunks."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+SAMPLE = "shared/bench/rtqa-dev/articles/20220617.jsonl"
+SENTENCES = [
+    "The central bank raised its benchmark interest rate by half a percentage point on Wednesday.",
+    "Officials said the decision reflected persistent inflation and a labour market that remains tight.",
+    "Floodwaters forced thousands of residents from their homes along the river overnight.",
+    "Emergency crews worked through the night to restore power to about 40,000 customers.",
+    "Shares of the carmaker fell 8% after it cut its forecast for annual deliveries.",
+    "The company blamed supply-chain disruptions and higher prices for raw materials.",
+    "Lawmakers are expected to vote on the spending bill before the end of the month.",
+    "Negotiators from both parties met again on Tuesday but reported little progress.",
+    "The striker scored twice in the second half to send his team into the final.",
+    "Health authorities reported a rise in hospital admissions for the third week in a row.",
+    "The minister told reporters that talks with the unions would resume next week.",
+    "Analysts said the merger could face scrutiny from competition regulators in Europe.",
+]
+COLUMNS = [
+    ("backend", "backend", "<10"),
+    ("n", "n", ">5"),
+    ("load s", "load_s", ">7"),
+    ("encode s", "encode_s", ">9"),
+    ("chunks/s", "chunks_per_s", ">9"),
+    ("per cpu-s", "chunks_per_cpu_s", ">9"),
+    ("tokens", "mean_tokens", ">7"),
+]
+
+
+def chunks(n: int, size: int = 700) -> list[str]:
+    """n news-like texts of about `size` characters: slices of the sample articles, else varied sentences."""
+    rng = random.Random(0)
+    for base in (ROOT, ROOT.parent):
+        path = base / SAMPLE
+        if path.is_file():
+            bodies = [json.loads(line).get("text") or "" for line in path.open(encoding="utf-8")]
+            slices = [b[i : i + size] for b in bodies for i in range(0, len(b) - size + 1, size)]
+            if len(slices) >= n:
+                return rng.sample(slices, n)
+    out = []
+    for _ in range(n):
+        text = ""
+        while len(text) < size:
+            text += rng.choice(SENTENCES) + " "
+        out.append(text[:size].rsplit(" ", 1)[0])
+    return out
+
+
+def bench(backend: str, texts: list[str], batch_size: int) -> dict:
+    """Load one backend, warm it up, and time encoding all texts."""
+    from ingest.embed import load_embedder
+    from newsdesk.settings import Settings
+
+    t0 = time.perf_counter()
+    emb = load_embedder(Settings(embedding_backend=backend, device="cpu", embed_batch_size=batch_size))
+    load_s = time.perf_counter() - t0
+    emb.encode(texts[:batch_size])
+    t0, c0 = time.perf_counter(), time.process_time()
+    emb.encode(texts)
+    secs, cpu = time.perf_counter() - t0, time.process_time() - c0
+    tokens = sum(emb.count_tokens(texts)) / len(texts)
+    n = len(texts)
+    return {
+        "backend": emb.backend,
+        "n": n,
+        "load_s": round(load_s, 2),
+        "encode_s": round(secs, 2),
+        "chunks_per_s": round(n / secs, 1),
+        "chunks_per_cpu_s": round(n / cpu, 1),
+        "mean_tokens": round(tokens, 1),
+    }
+
+
+def main() -> None:
+    """Run the benchmark and print a table and a JSON line."""
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--n", type=int, default=256, help="number of chunks (default 256)")
+    ap.add_argument("--backend", choices=["both", "torch", "onnx"], default="both")
+    ap.add_argument("--batch-size", type=int, default=32)
+    args = ap.parse_args()
+    texts = chunks(args.n)
+    backends = ["torch", "onnx"] if args.backend == "both" else [args.backend]
+    rows = [bench(b, texts, args.batch_size) for b in backends]
+    print(" ".join(f"{head:{fmt}}" for head, _, fmt in COLUMNS))
+    for r in rows:
+        print(" ".join(f"{r[key]:{fmt}}" for _, key, fmt in COLUMNS))
+    print(
+        json.dumps(
+            {"bench": "encode", "cpu_count": os.cpu_count(), "batch_size": args.batch_size, "results": rows}
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,160 @@
+"""The embedder: torch and int8 ONNX backends of the bundled all-MiniLM-L6-v2, tokens, export cache, errors."""
+
+from __future__ import annotations
+
+import logging
+import os
+
+import numpy as np
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+from ingest import embed  # noqa: E402
+from newsdesk.errors import ConfigError  # noqa: E402
+from newsdesk.settings import DEFAULT_MODEL, Settings  # noqa: E402
+
+NEWS = [
+    "The central bank raised its benchmark interest rate by half a percentage point on Wednesday.",
+    "Floodwaters forced thousands of residents from their homes along the river overnight.",
+    "Shares of the carmaker fell 8% after it cut its forecast for annual deliveries.",
+    "Lawmakers are expected to vote on the spending bill before the end of the month.",
+    "The striker scored twice in the second half to send his team into the final.",
+    "Health authorities reported a rise in hospital admissions for the third week in a row.",
+    "The minister told reporters that talks with the unions would resume next week.",
+    "Analysts said the merger could face scrutiny from competition regulators in Europe.",
+    "Wildfires burned more than 10,000 acres in the dry hills north of the city.",
+    "Who won the election?",
+]
+DOCS = [
+    "The election commission declared the incumbent mayor the winner with 54% of the vote.",
+    "Heavy rain caused the river to burst its banks, flooding hundreds of homes.",
+    "The football club signed a new goalkeeper from a rival team for a record fee.",
+]
+QUERIES = ["Who won the mayoral race?", "Where did the flooding happen?"]
+
+
+def settings(**kw) -> Settings:
+    """Settings for the bundled model on CPU."""
+    return Settings(**{"embedding_model": DEFAULT_MODEL, "device": "cpu", "embed_batch_size": 32, **kw})
+
+
+@pytest.fixture(scope="session")
+def cache_dir(model_cache):
+    """The session's export cache (NEWSDESK_MODEL_CACHE, set by conftest), so the model is exported once."""
+    return model_cache
+
+
+@pytest.fixture(scope="session")
+def onnx_emb(cache_dir):
+    """The int8 ONNX embedder."""
+    return embed.load_embedder(settings(embedding_backend="onnx"))
+
+
+@pytest.fixture(scope="session")
+def torch_emb(cache_dir):
+    """The torch embedder."""
+    return embed.load_embedder(settings(embedding_backend="torch"))
+
+
+@pytest.fixture(params=["torch", "onnx"])
+def emb(request, torch_emb, onnx_emb):
+    """Each backend in turn."""
+    return torch_emb if request.param == "torch" else onnx_emb
+
+
+def test_backends_and_attributes(torch_emb, onnx_emb):
+    assert (torch_emb.backend, onnx_emb.backend) == ("torch", "onnx-int8")
+    for e in (torch_emb, onnx_emb):
+        assert (e.name, e.dimension, e.max_tokens) == (DEFAULT_MODEL, 384, 256)
+
+
+def test_embeddings_shape_and_norm(emb):
+    vecs = emb.encode(NEWS[:5], batch_size=2)
+    assert vecs.shape == (5, 384) and vecs.dtype == np.float32
+    assert np.allclose(np.linalg.norm(vecs, axis=1), 1.0, atol=1e-5)
+    assert emb.encode([]).shape == (0, 384)
+    assert len(emb.embed_query(NEWS[0])) == 384
+    docs = emb.embed_documents(NEWS[:2])
+    assert len(docs) == 2 and np.allclose(docs[1], vecs[1], atol=1e-5)  # batching and order do not matter
+
+
+def test_onnx_agrees_with_torch(torch_emb, onnx_emb):
+    texts = [*NEWS, " ".join(NEWS * 5)]  # the last is truncated at max_tokens by both backends
+    cos = np.sum(torch_emb.encode(texts) * onnx_emb.encode(texts), axis=1)
+    assert cos.min() > 0.98, cos
+    ranks = [np.argsort(-(e.encode(QUERIES) @ e.encode(DOCS).T), axis=1) for e in (torch_emb, onnx_emb)]
+    assert (ranks[0] == ranks[1]).all()
+    assert list(ranks[0][:, 0]) == [0, 1]
+
+
+def test_count_tokens_matches_tokenizer(emb):
+    from transformers import AutoTokenizer
+
+    tok = AutoTokenizer.from_pretrained(embed.resolve_model_path(DEFAULT_MODEL))
+    texts = [*NEWS, "", " ".join(NEWS * 5)]  # the last is longer than max_tokens: counted, not truncated
+    want = [len(tok(t, add_special_tokens=False)["input_ids"]) for t in texts]
+    assert emb.count_tokens(texts) == want
+    assert want[-1] > emb.max_tokens
+
+
+def test_token_spans_cover_text(emb):
+    text = "Prices rose 3.2% in May, the ONS said — the fastest pace since 1992.\nNaïve forecasts failed."
+    spans = emb.token_spans(text)
+    assert len(spans) == emb.count_tokens([text])[0]
+    assert all(0 <= s < e <= len(text) for s, e in spans)
+    assert [s for s, _ in spans] == sorted(s for s, _ in spans)
+    covered = {i for s, e in spans for i in range(s, e)}
+    assert all(i in covered for i, ch in enumerate(text) if not ch.isspace())
+
+
+def test_export_cache_is_reused(onnx_emb, cache_dir, monkeypatch):
+    folder = embed._cache_dir(DEFAULT_MODEL)
+    assert folder.parent == cache_dir
+    model = folder / embed.ONNX_FILE
+    before = model.stat().st_mtime_ns
+    assert not [p for p in folder.iterdir() if p.name.startswith(".tmp-")]
+
+    def no_export(*args):
+        raise AssertionError("exported again")
+
+    monkeypatch.setattr(embed, "_export", no_export)
+    embed._load.cache_clear()
+    again = embed.load_embedder(settings(embedding_backend="onnx"))
+    assert again is not onnx_emb and again.backend == "onnx-int8"
+    assert model.stat().st_mtime_ns == before
+    assert np.allclose(again.encode(NEWS[:2]), onnx_emb.encode(NEWS[:2]), atol=1e-6)
+
+
+def test_load_embedder_is_cached(onnx_emb):
+    first = embed.load_embedder(settings(embedding_backend="onnx"))
+    assert embed.load_embedder(settings(embedding_backend="onnx")) is first
+    other = embed.load_embedder(settings(embedding_backend="onnx", embed_batch_size=8))
+    assert other.batch_size == 8 and other._run is first._run and first.batch_size == 32
+
+
+def test_failed_export_falls_back_to_torch(tmp_path, monkeypatch, caplog):
+    def broken(*args):
+        raise RuntimeError("no exporter here")
+
+    monkeypatch.setenv("NEWSDESK_MODEL_CACHE", str(tmp_path))
+    monkeypatch.setattr(embed, "_export", broken)
+    with caplog.at_level(logging.WARNING, logger="ingest.embed"):
+        fallback = embed.load_embedder(settings(embedding_backend="onnx"))
+    assert fallback.backend == "torch" and fallback.encode(NEWS[:1]).shape == (1, 384)
+    assert "no exporter here" in caplog.text
+
+
+@pytest.mark.parametrize("backend", ["torch", "onnx"])
+def test_bad_model_path_is_a_config_error(tmp_path, backend, monkeypatch):
+    monkeypatch.setenv("NEWSDESK_MODEL_CACHE", str(tmp_path / "cache"))
+    bad = str(tmp_path / "no-such-model")
+    with pytest.raises(ConfigError) as err:
+        embed.load_embedder(settings(embedding_model=bad, embedding_backend=backend))
+    assert bad in err.value.message
+    assert "NEWSDESK_EMBEDDING_MODEL" in err.value.fix and "HF_HUB_OFFLINE=1" in err.value.fix
+
+
+def test_resolve_model_path():
+    assert os.path.isfile(os.path.join(embed.resolve_model_path(DEFAULT_MODEL), "modules.json"))
+    assert embed.resolve_model_path("some/other-model") == "some/other-model"
