@@ -41,7 +41,12 @@ def naive_rate(files: list[Path], n_articles: int, model_path: str, store: Path)
     chunks = RecursiveCharacterTextSplitter(chunk_size=1000, chunk_overlap=200).split_documents(docs)
     Chroma.from_documents(chunks, emb, persist_directory=str(store))
     seconds = time.perf_counter() - started
-    return {"articles": len(docs), "chunks": len(chunks), "seconds": round(seconds, 1), "chunks_per_s": round(len(chunks) / seconds, 2)}
+    return {
+        "articles": len(docs),
+        "chunks": len(chunks),
+        "seconds": round(seconds, 1),
+        "chunks_per_s": round(len(chunks) / seconds, 2),
+    }
 
 
 def main() -> None:
@@ -49,7 +54,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--set", default=str(ROOT.parent / "shared" / "bench" / "rtqa-dev"))
     parser.add_argument("--batches", type=int, default=0, help="only the first N weekly batches (0: all)")
-    parser.add_argument("--naive-articles", type=int, default=120, help="articles for the naive path's rate (0: skip)")
+    parser.add_argument(
+        "--naive-articles", type=int, default=120, help="articles for the naive path's rate (0: skip)"
+    )
     parser.add_argument("--encode-chunks", type=int, default=1000, help="chunks for the encode-only rate")
     args = parser.parse_args()
 
@@ -85,14 +92,20 @@ def main() -> None:
     sample = []
     for _cid, article_id, text in catalog.all_chunks():
         a = rows[article_id]
-        sample.append(embed_text(Article(title=a["title"], body="", outlet=a["outlet"], published=a["published"]), text))
+        sample.append(
+            embed_text(Article(title=a["title"], body="", outlet=a["outlet"], published=a["published"]), text)
+        )
     random.Random(0).shuffle(sample)
     sample = sample[: args.encode_chunks]
     started = time.perf_counter()
     embedder.encode(sample)
     encode_rate = len(sample) / (time.perf_counter() - started)
 
-    naive = naive_rate(files, args.naive_articles, resolve_model_path(settings.embedding_model), work / "naive") if args.naive_articles else None
+    naive = (
+        naive_rate(files, args.naive_articles, resolve_model_path(settings.embedding_model), work / "naive")
+        if args.naive_articles
+        else None
+    )
     ours = chunks / first
     figures = {
         "batches": len(files),
@@ -121,9 +134,15 @@ def main() -> None:
     table.add_row("first ingest", f"{first:.1f} s")
     table.add_row("articles/s", f"{articles / first:.2f}")
     table.add_row("chunks/s (newsdesk)", f"{ours:.2f}")
-    table.add_row(f"chunks/s (encode only, {len(sample)} chunks)", f"{encode_rate:.2f}  ({ours / encode_rate:.0%} reached)")
+    table.add_row(
+        f"chunks/s (encode only, {len(sample)} chunks)",
+        f"{encode_rate:.2f}  ({ours / encode_rate:.0%} reached)",
+    )
     if naive:
-        table.add_row(f"chunks/s (naive LangChain, {naive['articles']} articles)", f"{naive['chunks_per_s']:.2f}  (x{ours / naive['chunks_per_s']:.2f})")
+        table.add_row(
+            f"chunks/s (naive LangChain, {naive['articles']} articles)",
+            f"{naive['chunks_per_s']:.2f}  (x{ours / naive['chunks_per_s']:.2f})",
+        )
     table.add_row("re-ingest unchanged", f"{reingest:.2f} s  (x{first / max(reingest, 1e-9):.0f} faster)")
     Console().print(table)
     print(json.dumps(figures))

@@ -178,10 +178,11 @@ class Catalog:
         with self.engine.connect() as conn:
             return list(conn.execute(select(articles.c.id).where(articles.c.source == source)).scalars())
 
-    def signatures(self) -> Iterator[tuple[str, str, bytes, bytes]]:
-        """(article id, story id, minhash bytes, vector bytes) of every stored article."""
+    def signatures(self) -> Iterator[tuple[str, str, bytes, bytes, str | None]]:
+        """(article id, story id, minhash bytes, vector bytes, published) of every stored article."""
         with self.engine.connect() as conn:
-            yield from conn.execute(select(articles.c.id, articles.c.story_id, articles.c.minhash, articles.c.vector)).tuples()
+            query = select(articles.c.id, articles.c.story_id, articles.c.minhash, articles.c.vector, articles.c.published)
+            yield from conn.execute(query).tuples()
 
     def all_chunks(self) -> Iterator[tuple[str, str, str]]:
         """(chunk id, article id, text) of every stored chunk, in a stable order."""

@@ -104,11 +104,11 @@ class Ingestor:
     def story_index(self) -> stories.StoryIndex:
         """The story index over everything stored, loaded once per run."""
         if self.stories is None:
-            self.stories = stories.StoryIndex(similarity_threshold=self.settings.story_threshold)
-            for article_id, story_id, mh, vector in self.catalog.signatures():
+            self.stories = stories.StoryIndex(self.settings.story_threshold, self.settings.story_days)
+            for article_id, story_id, mh, vector, published in self.catalog.signatures():
                 if mh:
                     vec = np.frombuffer(vector, dtype=np.float32) if vector else None
-                    self.stories.add(article_id, story_id, stories.from_bytes(mh), vec)
+                    self.stories.add(article_id, story_id, stories.from_bytes(mh), vec, published)
         return self.stories
 
     def write(self, batch: list[tuple[Article, list[Chunk]]], progress: Progress, report: Callable) -> None:
@@ -129,7 +129,7 @@ class Ingestor:
             mean = vecs.mean(axis=0) if len(cs) else np.zeros(self.embedder.dimension)
             mean = (mean / (np.linalg.norm(mean) or 1.0)).astype(np.float32)
             mh = stories.signature(article.title, article.body)
-            story = index.assign(article.id, mh, mean, article.outlet)
+            story = index.assign(article.id, mh, mean, article.published)
             rows.append((article, cs, story, stories.to_bytes(mh), mean.tobytes()))
             for c in cs:
                 ids.append(c.id)

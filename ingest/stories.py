@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 
 import numpy as np
 from datasketch import LeanMinHash, MinHash, MinHashLSH
@@ -44,43 +45,62 @@ def from_bytes(data: bytes) -> LeanMinHash:
     return LeanMinHash.deserialize(bytearray(data))
 
 
-class StoryIndex:
-    """Assigns story ids: an article joins the story of its closest stored near-duplicate."""
+def _day(published: str | None) -> date | None:
+    """The date of an ISO date string, or None."""
+    try:
+        return date.fromisoformat(published[:10]) if published else None
+    except ValueError:
+        return None
 
-    def __init__(self, lexical_threshold: float = 0.2, similarity_threshold: float = 0.35):
+
+class StoryIndex:
+    """Assigns story ids: an article joins the story of its closest stored near-duplicate.
+
+    Candidates come from MinHash LSH over content words; a candidate counts when the article
+    vectors are close (paraphrases share few shingles but keep their meaning) and, where both
+    dates are known, they lie within a few days (a rate hike in March is not the one in June).
+    """
+
+    def __init__(self, similarity_threshold: float = 0.88, max_days: int = 3, lexical_threshold: float = 0.15):
         self.lsh = MinHashLSH(threshold=lexical_threshold, num_perm=NUM_PERM)
         self.signatures: dict[str, MinHash] = {}
         self.stories: dict[str, str] = {}
         self.vectors: dict[str, np.ndarray] = {}
+        self.days: dict[str, date | None] = {}
         self.similarity_threshold = similarity_threshold
+        self.max_days = max_days
 
-    def add(self, article_id: str, story_id: str, mh: MinHash, vector: np.ndarray | None = None) -> None:
+    def add(self, article_id: str, story_id: str, mh: MinHash, vector: np.ndarray | None = None, published: str | None = None) -> None:
         """Index an article already assigned to a story."""
         if article_id in self.signatures:
             self.lsh.remove(article_id)
         self.lsh.insert(article_id, mh)
         self.signatures[article_id] = mh
         self.stories[article_id] = story_id
+        self.days[article_id] = _day(published)
         if vector is not None:
             self.vectors[article_id] = vector
 
-    def assign(self, article_id: str, mh: MinHash, vector: np.ndarray | None, outlet: str | None = None) -> str:
-        """Story id for an article: the closest candidate's story, or a new one named after the article."""
+    def assign(self, article_id: str, mh: MinHash, vector: np.ndarray | None, published: str | None = None) -> str:
+        """Story id for an article: the closest qualifying candidate's story, or a new one named after it."""
         best, best_score = None, 0.0
+        day = _day(published)
         for other in self.lsh.query(mh):
             if other == article_id:
+                continue
+            other_day = self.days.get(other)
+            if day and other_day and abs((day - other_day).days) > self.max_days:
                 continue
             score = self.score(mh, vector, other)
             if score > best_score:
                 best, best_score = other, score
         story = self.stories[best] if best is not None and best_score >= self.similarity_threshold else article_id
-        self.add(article_id, story, mh, vector)
+        self.add(article_id, story, mh, vector, published)
         return story
 
     def score(self, mh: MinHash, vector: np.ndarray | None, other: str) -> float:
-        """Same-story evidence: mean of word-set Jaccard and article-vector cosine where both exist."""
-        jaccard = mh.jaccard(self.signatures[other])
+        """Same-story evidence: article-vector cosine, or word-set Jaccard stretched to match when vectors are missing."""
         other_vec = self.vectors.get(other)
         if vector is None or other_vec is None:
-            return jaccard
-        return (jaccard + float(np.dot(vector, other_vec))) / 2
+            return min(1.0, mh.jaccard(self.signatures[other]) * 2)
+        return float(np.dot(vector, other_vec))

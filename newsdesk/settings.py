@@ -32,7 +32,8 @@ class Settings(BaseSettings):
     chunk_overlap_tokens: int = Field(40, description="Up to this many tokens of whole sentences repeat between chunks.")
     ingest_batch_chunks: int = Field(256, description="Chunks embedded and committed per step; a crash loses at most one step.")
     max_file_mb: float = Field(20.0, description="Larger input files are refused with a clear error.")
-    story_threshold: float = Field(0.35, description="Similarity at which two articles count as one story.")
+    story_threshold: float = Field(0.88, description="Article-vector cosine at which two articles count as one story.")
+    story_days: int = Field(3, description="Articles more than this many days apart are never one story.")
     record_db_url: str = Field("", description="SQL URL of the ingest record; empty: SQLite in data_dir.")
     chroma_host: str = Field("", description="Chroma server host; empty: embedded store in data_dir.")
     chroma_port: int = Field(8000, description="Chroma server port.")
@@ -48,6 +49,10 @@ class Settings(BaseSettings):
     per_story: int = Field(2, description="At most this many passages of one story in the context.")
     refusal_threshold: float = Field(0.5, description="Evidence score under which the answer is a refusal.")
     recency_boost: float = Field(0.0, description="Weight of recency in ranking (0 disables).")
+    fetch_k: int = Field(100, description="Candidates fetched from each of dense and BM25 search before fusion.")
+    support_threshold: float = Field(
+        0.45, description="LLM answer sentences whose cited passages back them less than this are flagged."
+    )
     max_upload_mb: int = Field(50, description="Largest upload the Ingest page takes.")
 
     @property
