@@ -27,7 +27,7 @@ class InputError(NewsdeskError):
     """An input file or record cannot be read; names the file and line or field."""
 
     def __init__(self, path: str, message: str, line: int | None = None, fix: str | None = None):
-        where = f"{path}:{line}" if line else str(path)
+        where = f"{path}:{line}" if line and f"line {line}" not in message else str(path)
         super().__init__(f"{where}: {message}", fix)
         self.path = str(path)
         self.line = line
