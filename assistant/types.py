@@ -13,6 +13,8 @@ class Filters:
     outlets: list[str] = field(default_factory=list)
     since: date | None = None
     until: date | None = None
+    undated: bool = False  # also keep articles of unknown date (set when the dates come from the question)
+    date_phrase: str = ""  # the words of the question the dates were read from
 
     def is_empty(self) -> bool:
         """True when nothing is filtered."""
@@ -52,7 +54,11 @@ class Answer:
     filters: Filters = field(default_factory=Filters)
     unsupported: list[str] = field(default_factory=list)  # answer sentences the cited passages do not back
     removed_markers: list[str] = field(default_factory=list)  # phantom markers taken out before showing
-    retrieved: list[dict] = field(default_factory=list)  # ranked passages (article_id, chunk_id, score) for eval
+    retrieved: list[dict] = field(
+        default_factory=list
+    )  # ranked passages (article_id, chunk_id, score) for eval
+    evidence: float = 0.0  # how strongly the passages hold an answer (refused under the threshold)
+    evidence_features: dict = field(default_factory=dict)  # what the evidence score was made of
 
     def as_dict(self) -> dict:
         """The `ask --json` shape."""
@@ -61,8 +67,14 @@ class Answer:
             "refused": self.refused,
             "sources": [
                 {
-                    "n": s.n, "title": s.title, "outlet": s.outlet, "published": s.published, "url": s.url,
-                    "text": s.text, "span": list(s.span), "also_reported_by": s.also_reported_by,
+                    "n": s.n,
+                    "title": s.title,
+                    "outlet": s.outlet,
+                    "published": s.published,
+                    "url": s.url,
+                    "text": s.text,
+                    "span": list(s.span),
+                    "also_reported_by": s.also_reported_by,
                 }  # fmt: skip
                 for s in self.sources
             ],

@@ -59,10 +59,13 @@ def ingest(
         out.print_json(json.dumps(result.as_dict()))
     else:
         table = Table(title=f"Ingested in {result.seconds:.1f}s ({result.chunks} chunks embedded)")
-        for col in ("file", "added", "updated", "unchanged", "failed", "reason"):
-            table.add_column(col, justify="right" if col in ("added", "updated", "unchanged", "failed") else "left")
+        table.add_column("file", overflow="fold")
+        for col in ("added", "updated", "unchanged", "failed"):
+            table.add_column(col, justify="right")
+        table.add_column("reason", overflow="fold")
         for f in result.files:
             reason = f.error or ("; ".join(f.warnings) if f.warnings else "")
+            reason = reason.removeprefix(f.path).lstrip(": ") if reason.startswith(f.path) else reason
             table.add_row(f.path, str(f.added), str(f.updated), str(f.unchanged), str(f.failed), reason, style="red" if f.error else None)
         d = result.as_dict()
         table.add_row("total", *(str(d[k]) for k in ("added", "updated", "unchanged", "failed")), f"{result.pruned} pruned" if prune else "", style="bold")
@@ -102,19 +105,33 @@ def _date_option(value: str | None, name: str):
 @app.command()
 def ask(
     question: Annotated[str, typer.Argument(help="The question, in quotes.")],
-    outlet: Annotated[list[str] | None, typer.Option("--outlet", help="Only this outlet (repeat for several).")] = None,
-    since: Annotated[str | None, typer.Option(help="Only articles published on or after this date (YYYY-MM-DD).")] = None,
-    until: Annotated[str | None, typer.Option(help="Only articles published on or before this date (YYYY-MM-DD).")] = None,
-    as_of: Annotated[str | None, typer.Option("--as-of", help="Answer as of this date: later articles are left out.")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the answer and its sources as JSON.")] = False,
+    outlet: Annotated[
+        list[str] | None, typer.Option("--outlet", help="Only this outlet (repeat for several).")
+    ] = None,
+    since: Annotated[
+        str | None, typer.Option(help="Only articles published on or after this date (YYYY-MM-DD).")
+    ] = None,
+    until: Annotated[
+        str | None, typer.Option(help="Only articles published on or before this date (YYYY-MM-DD).")
+    ] = None,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Answer as of this date: later articles are left out.")
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the answer and its sources as JSON.")
+    ] = False,
 ) -> None:
     """Answer a question from the stored articles; every claim carries a numbered source."""
     from assistant import Answer, Filters, stream_answer
 
     settings = _settings()
-    filters = Filters(outlets=list(outlet or []), since=_date_option(since, "--since"), until=_date_option(until, "--until"))
+    filters = Filters(
+        outlets=list(outlet or []), since=_date_option(since, "--since"), until=_date_option(until, "--until")
+    )
     result = None
-    for item in stream_answer(question, filters=filters, settings=settings, as_of=_date_option(as_of, "--as-of")):
+    for item in stream_answer(
+        question, filters=filters, settings=settings, as_of=_date_option(as_of, "--as-of")
+    ):
         if isinstance(item, Answer):
             result = item
         elif not as_json:
@@ -138,8 +155,12 @@ def ask(
 
 @app.command("eval")
 def eval_questions(
-    questions: Annotated[Path, typer.Argument(help="Questions, one JSON object per line (rtqa, plain or MultiHop-RAG).")],
-    offcorpus: Annotated[Path | None, typer.Option(help="Questions the articles do not cover: each should be refused.")] = None,
+    questions: Annotated[
+        Path, typer.Argument(help="Questions, one JSON object per line (rtqa, plain or MultiHop-RAG).")
+    ],
+    offcorpus: Annotated[
+        Path | None, typer.Option(help="Questions the articles do not cover: each should be refused.")
+    ] = None,
     k: Annotated[int, typer.Option("--k", min=1, max=20, help="Ranking depth of Hit@k and MRR@k.")] = 10,
     as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
 ) -> None:

@@ -89,3 +89,43 @@ def sample_dir(tmp_path) -> Path:
     target = tmp_path / "sample"
     shutil.copytree(SAMPLE, target)
     return target
+
+
+SEED_META = {  # outlet, published, url of the sample articles (their text files carry none)
+    "China’s Top Diplomat": (
+        "TT",
+        "2023-02-21",
+        "https://tt.example/2023/02/21/china-russia-ties-rock-solid",
+    ),
+    "Iran Plays Down": ("TT", "2024-11-06", "https://tt.example/2024/11/06/iran-plays-down-us-election"),
+    "China Shows": ("Headlines", "2023-02-22", "https://headlines.example/china-shows-rock-solid-support"),
+}
+
+
+def write_seed_jsonl(path: Path) -> Path:
+    """The sample articles as JSONL records with outlet, date and URL."""
+    import json
+
+    from ingest.parse import parse_file
+
+    rows = []
+    for f in sorted(SAMPLE.glob("*.txt")):
+        for a in parse_file(f).articles:
+            outlet, published, url = next(v for k, v in SEED_META.items() if a.title.startswith(k))
+            rows.append(
+                {"title": a.title, "text": a.body, "outlet": outlet, "published": published, "url": url}
+            )
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="session")
+def seed_settings(tmp_path_factory, real_embedder):
+    """Settings on a store holding the three sample articles, embedded once per session with the real model."""
+    from ingest.pipeline import ingest_paths
+    from newsdesk.settings import Settings
+
+    folder = tmp_path_factory.mktemp("seed")
+    settings = Settings(data_dir=folder / "store")
+    ingest_paths([write_seed_jsonl(folder / "seeds.jsonl")], settings, embedder=real_embedder)
+    return settings

@@ -1,0 +1,122 @@
+"""The loaded parts a question needs (embedder, store, BM25, corpus, chat model), cached per settings."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+
+from assistant.corpus import Corpus
+from assistant.extractive import SentenceCache
+from assistant.retrieve import Retriever
+from newsdesk.errors import EmptyStoreError
+
+_CACHE: dict[str, Components] = {}
+_LOCK = threading.Lock()
+
+
+@dataclass
+class Components:
+    """Everything loaded once per store and engine; the corpus is reloaded when ingest changes the catalog."""
+
+    settings: object
+    embedder: object
+    catalog: object
+    llm: object = None
+    vectorstore: object = None
+    sentences: SentenceCache = field(default_factory=SentenceCache)
+    _corpus: Corpus | None = None
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def _open_store(self):
+        """The LangChain Chroma vector store over the collection (None while nothing is ingested)."""
+        from langchain_chroma import Chroma
+
+        from ingest.store import open_client, open_collection
+
+        if open_collection(self.settings, self.embedder, create=False) is None:
+            return None
+        return Chroma(
+            client=open_client(self.settings), collection_name=self.settings.collection,
+            embedding_function=self.embedder, create_collection_if_not_exists=False,
+        )  # fmt: skip
+
+    def corpus(self) -> Corpus:
+        """The corpus of the catalog's current generation; EmptyStoreError when nothing is stored."""
+        from ingest import lexical
+
+        generation = self.catalog.get_meta("generation") or "0"
+        with self._lock:
+            if self._corpus is None or self._corpus.generation != generation:
+                if self.vectorstore is None:
+                    self.vectorstore = self._open_store()
+                index = lexical.load(self.catalog, self.settings.data_dir / "bm25")
+                self._corpus = Corpus(self.catalog, index, generation)
+            if self.vectorstore is None or not self._corpus.articles:
+                raise EmptyStoreError(str(self.settings.data_dir))
+            return self._corpus
+
+    def retriever(self, settings=None) -> Retriever:
+        """A retriever over the current corpus, tuned by these settings (the loaded ones by default)."""
+        corpus = self.corpus()
+        s = settings or self.settings
+        return Retriever(self.vectorstore, corpus, s.fetch_k, s.recency_boost)
+
+
+_PER_CALL = {
+    "top_k",
+    "per_story",
+    "refusal_threshold",
+    "recency_boost",
+    "fetch_k",
+    "support_threshold",
+    "max_upload_mb",
+}
+
+
+def _key(settings) -> str:
+    """Cache key: the settings that change what is loaded (not those read on each question)."""
+    return settings.model_dump_json(exclude=_PER_CALL)
+
+
+def get_components(settings, embedder=None, llm=None) -> Components:
+    """The cached components for these settings; embedder or llm given here replace the loaded ones."""
+    key = _key(settings)
+    with _LOCK:
+        comps = _CACHE.get(key)
+        if (
+            comps is None
+            or (embedder is not None and comps.embedder is not embedder)
+            or (llm is not None and comps.llm is not llm)
+        ):
+            comps = _build(
+                settings,
+                embedder or (comps.embedder if comps else None),
+                llm or (comps.llm if comps else None),
+            )
+            _CACHE[key] = comps
+        return comps
+
+
+def _build(settings, embedder, llm) -> Components:
+    """Load the embedder, the catalog and, for LLM engines, the chat model."""
+    from ingest.catalog import Catalog
+
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    catalog = Catalog(settings.record_url)
+    if not catalog.get_meta("generation"):  # nothing ingested yet: say so before loading any model
+        raise EmptyStoreError(str(settings.data_dir))
+    if embedder is None:
+        from ingest.embed import load_embedder
+
+        embedder = load_embedder(settings)
+    if llm is None and settings.llm != "extractive":
+        from assistant.llm import chat_model
+
+        llm = chat_model(settings)
+    return Components(settings, embedder, catalog, llm)
+
+
+def clear_components() -> None:
+    """Forget every cached component (tests; after the store folder is replaced)."""
+    with _LOCK:
+        _CACHE.clear()

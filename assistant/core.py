@@ -1,0 +1,177 @@
+"""Question in, cited answer out: rewrite, read dates, retrieve, check the evidence, answer, check citations."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from datetime import date, datetime
+
+import numpy as np
+
+from assistant.citations import MarkerStream, Renumbering, split_answer, support_scores, supporting_span
+from assistant.components import get_components
+from assistant.dates import apply_question_dates
+from assistant.extractive import choose, score_sentences
+from assistant.followup import llm_rewrite, rule_rewrite
+from assistant.refusal import REFUSAL_TEXT, evidence, features
+from assistant.terms import term_set
+from assistant.types import Answer, Filters, Source
+from ingest.chunk import split_sentences
+from newsdesk.errors import NewsdeskError
+
+
+def answer(
+    question, history=(), filters=None, settings=None, as_of=None, *, embedder=None, llm=None
+) -> Answer:
+    """Answer a question from the stored articles."""
+    final = None
+    for item in stream_answer(question, history, filters, settings, as_of, embedder=embedder, llm=llm):
+        if isinstance(item, Answer):
+            final = item
+    return final
+
+
+def _as_date(value) -> date | None:
+    """A date from a date, a datetime or an ISO string."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value)[:10])
+    except ValueError as exc:
+        raise NewsdeskError(f"Cannot read the as-of date {value!r}.", "give it as YYYY-MM-DD.") from exc
+
+
+def _refusal_text(filters: Filters) -> str:
+    """The refusal, naming the filters that narrowed the search."""
+    parts = []
+    if filters.outlets:
+        parts.append("outlets " + ", ".join(filters.outlets))
+    if filters.since or filters.until:
+        parts.append(f"published {filters.since or '…'} to {filters.until or '…'}")
+    return REFUSAL_TEXT if not parts else REFUSAL_TEXT[:-1] + f" (searched only {'; '.join(parts)})."
+
+
+def _source(n: int, passage, span: tuple[int, int], corpus) -> Source:
+    """The Source for a cited passage."""
+    a = passage.article
+    return Source(
+        n=n, title=a.title, outlet=a.outlet, published=a.published or None, url=a.url or None, text=passage.text,
+        span=span, also_reported_by=corpus.also_reported_by(a), article_id=a.id, chunk_id=passage.chunk_id,
+        story_id=a.story_id, start=passage.start, end=passage.end,
+    )  # fmt: skip
+
+
+def stream_answer(
+    question, history=(), filters=None, settings=None, as_of=None, *, embedder=None, llm=None
+) -> Iterator:
+    """Yield the answer's text pieces, then the final Answer."""
+    started = time.perf_counter()
+    if settings is None:
+        from newsdesk.settings import Settings
+
+        settings = Settings()
+    question = " ".join(str(question or "").split())
+    if not question:
+        raise NewsdeskError("The question is empty.", "type a question about the ingested news.")
+    comps = get_components(settings, embedder, llm)
+    corpus = comps.corpus()
+    engine = settings.llm
+    explicit = _as_date(as_of)
+    today = explicit or date.today()
+    if not history:
+        standalone = question
+    elif engine == "extractive":
+        standalone = rule_rewrite(question, history)
+    else:
+        from assistant.llm import as_llm_error
+
+        try:
+            standalone = llm_rewrite(question, history, comps.llm)
+        except Exception as exc:
+            raise as_llm_error(exc, settings) from exc
+    used, query = apply_question_dates(standalone, filters, today)
+    qvec = np.asarray(comps.embedder.embed_query(query), dtype=np.float32)
+    found = comps.retriever(settings).search(
+        query, qvec, used, today, cutoff=explicit, top_k=settings.top_k, per_story=settings.per_story
+    )
+    sentences = score_sentences(query, qvec, found.passages, comps.embedder, corpus.idf, comps.sentences)
+    feats = features(query, found, sentences, corpus, today, standalone)
+    score = evidence(feats)
+    result = Answer(question=question, text="", engine=engine, standalone_question=standalone, filters=used,
+                    evidence=round(score, 4), evidence_features={k: round(v, 4) for k, v in feats.items()},
+                    retrieved=[{"article_id": a.id, "chunk_id": cid, "url": a.url, "title": a.title, "score": round(s, 5)}
+                               for a, s, cid in found.articles])  # fmt: skip
+    if not found.passages or score < settings.refusal_threshold:
+        result.text, result.refused = _refusal_text(used), True
+        yield result.text
+    elif engine == "extractive":
+        yield from _extractive(result, found.passages, sentences, corpus)
+    else:
+        yield from _with_llm(result, standalone, found.passages, comps, corpus, settings)
+    result.seconds = time.perf_counter() - started
+    yield result
+
+
+def _extractive(result: Answer, passages: list, sentences: list, corpus) -> Iterator[str]:
+    """Compose the answer from the chosen sentences, numbering sources in order of first citation."""
+    order: list[int] = []
+    pieces = []
+    for s in choose(sentences):
+        if s.passage not in order:
+            order.append(s.passage)
+            result.sources.append(_source(len(order), passages[s.passage], (s.start, s.end), corpus))
+        piece = f"{s.text} [{order.index(s.passage) + 1}]"
+        pieces.append(piece)
+        yield piece if len(pieces) == 1 else " " + piece
+    result.text = " ".join(pieces)
+
+
+def _with_llm(result: Answer, question: str, passages: list, comps, corpus, settings) -> Iterator[str]:
+    """Stream the LLM's answer with markers renumbered and phantoms removed, then check every sentence."""
+    from assistant.llm import build_messages, looks_like_refusal, stream_text
+
+    renumbering = Renumbering(len(passages))
+    stream = MarkerStream(renumbering)
+    shown = []
+    for piece in stream_text(comps.llm, build_messages(question, passages), settings):
+        out = stream.feed(piece)
+        if out:
+            shown.append(out)
+            yield out
+    rest = stream.flush()
+    if rest:
+        shown.append(rest)
+        yield rest
+    result.text = "".join(shown).strip()
+    result.removed_markers = renumbering.removed
+    cited = [passages[n - 1] for n in renumbering.order]
+    if not cited:
+        result.refused = looks_like_refusal(result.text)
+        if not result.refused:
+            result.unsupported = [s for s, _ in split_answer(result.text)]
+        return
+    claims = split_answer(result.text)
+    first: dict[int, str] = {}
+    for sentence, numbers in claims:
+        for n in numbers:
+            first.setdefault(n, sentence)
+    for i, p in enumerate(cited, 1):
+        result.sources.append(_source(i, p, supporting_span(first.get(i, result.text), p.text), corpus))
+    result.unsupported = _unsupported(claims, cited, comps.embedder, settings.support_threshold)
+
+
+def _unsupported(claims: list[tuple[str, list[int]]], cited: list, embedder, threshold: float) -> list[str]:
+    """Answer sentences their cited passages do not back (uncited ones are checked against all cited passages)."""
+    checked = [(s, ns) for s, ns in claims if term_set(s)]
+    evidence_texts = []
+    for _, numbers in checked:
+        pool = [cited[n - 1] for n in numbers if 1 <= n <= len(cited)] or cited
+        evidence_texts.append(
+            [p.text[a:b] for p in pool for a, b in split_sentences(p.text)] or [p.text for p in pool]
+        )
+    scores = support_scores([s for s, _ in checked], evidence_texts, embedder)
+    return [s for (s, _), v in zip(checked, scores, strict=True) if v < threshold]

@@ -1,0 +1,128 @@
+"""What retrieval keeps in memory per catalog generation: article facts, story outlets, BM25 and term rarity."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import date
+
+import numpy as np
+
+from assistant.dates import day_number, url_day
+from assistant.terms import term_set
+from assistant.types import Filters
+
+
+@dataclass
+class ArticleInfo:
+    """The facts about one article that ranking, filters and sources need."""
+
+    id: str
+    title: str
+    outlet: str
+    published: str  # YYYY-MM-DD as stored, else from the URL, else ""
+    day: int  # published as YYYYMMDD, 0 when unknown
+    url: str
+    story_id: str
+    title_terms: set[str] = field(default_factory=set)
+
+
+def _iso(day: int) -> str:
+    """YYYYMMDD as YYYY-MM-DD ("" for 0)."""
+    return f"{day // 10000:04d}-{day // 100 % 100:02d}-{day % 100:02d}" if day else ""
+
+
+class Corpus:
+    """Article table, story outlets, article vectors and the BM25 index of one catalog generation."""
+
+    def __init__(self, catalog, lexical_index, generation: str):
+        self.generation = generation
+        self.lexical = lexical_index
+        self.articles: dict[str, ArticleInfo] = {}
+        self.stories: dict[str, list[str]] = {}
+        for row in catalog.articles():
+            stored = day_number_from_iso(row.get("published"))
+            day = stored or url_day(row.get("url"))
+            info = ArticleInfo(row["id"], row["title"] or "", row["outlet"] or "", _iso(day), day,
+                               row["url"] or "", row["story_id"] or row["id"], term_set(row["title"] or ""))  # fmt: skip
+            self.articles[info.id] = info
+            if info.outlet and info.outlet not in self.stories.setdefault(info.story_id, []):
+                self.stories[info.story_id].append(info.outlet)
+        ids, vectors = [], []
+        for row in catalog.signatures():  # (article id, story id, minhash, vector, ...)
+            article_id, vector = row[0], row[3]
+            if vector and article_id in self.articles:
+                ids.append(article_id)
+                vectors.append(np.frombuffer(vector, dtype=np.float32))
+        self.vector_ids = ids
+        self.vectors = np.stack(vectors) if vectors else np.zeros((0, 1), dtype=np.float32)
+        self._df = _document_frequencies(lexical_index)
+        self._lex_rows: np.ndarray | None = None
+        self.n_docs = max(len(getattr(lexical_index, "chunk_ids", []) or []), 1)
+
+    def idf(self, term: str) -> float:
+        """Inverse document frequency of a stemmed term over chunks (unknown terms get the highest)."""
+        df = self._df.get(term, 0)
+        return math.log(1 + (self.n_docs - df + 0.5) / (df + 0.5))
+
+    def lexical_mask(self, allowed: set[str]) -> np.ndarray:
+        """1.0 for the BM25 rows (chunks) of allowed articles, else 0.0."""
+        if self._lex_rows is None:
+            index = {a: i for i, a in enumerate(self.articles)}
+            rows = getattr(self.lexical, "article_ids", []) or []
+            self._lex_rows = np.fromiter((index.get(a, -1) for a in rows), dtype=np.int64, count=len(rows))
+        keep = np.zeros(len(self.articles) + 1, dtype=np.float32)  # the last slot: rows of unknown articles
+        keep[[i for i, a in enumerate(self.articles) if a in allowed]] = 1.0
+        return keep[self._lex_rows]
+
+    def df(self, term: str) -> int:
+        """Number of chunks holding a stemmed term."""
+        return self._df.get(term, 0)
+
+    def allowed(self, filters: Filters | None, cutoff: date | None = None) -> set[str] | None:
+        """Ids of the articles the filters and the as-of cutoff let through (None: all)."""
+        if (filters is None or filters.is_empty()) and cutoff is None:
+            return None
+        outlets = {o.casefold() for o in (filters.outlets if filters else [])}
+        since = day_number(filters.since) if filters and filters.since else 0
+        until = day_number(filters.until) if filters and filters.until else 0
+        keep_undated = bool(filters and filters.undated) or not (since or until)
+        cut = day_number(cutoff) if cutoff else 0
+        out = set()
+        for a in self.articles.values():
+            if outlets and a.outlet.casefold() not in outlets:
+                continue
+            if a.day == 0:
+                if keep_undated:
+                    out.add(a.id)
+                continue
+            if (since and a.day < since) or (until and a.day > until) or (cut and a.day > cut):
+                continue
+            out.add(a.id)
+        return out
+
+    def also_reported_by(self, article: ArticleInfo) -> list[str]:
+        """Other outlets of the article's story."""
+        return [
+            o for o in self.stories.get(article.story_id, []) if o.casefold() != article.outlet.casefold()
+        ]
+
+
+def day_number_from_iso(value: str | None) -> int:
+    """YYYY-MM-DD (or longer) as YYYYMMDD, 0 when unreadable."""
+    try:
+        return day_number(date.fromisoformat(value[:10])) if value else 0
+    except ValueError:
+        return 0
+
+
+def _document_frequencies(lexical_index) -> dict[str, int]:
+    """Stemmed term -> number of chunks holding it, read from the bm25s index."""
+    retriever = getattr(lexical_index, "retriever", None)
+    vocab = getattr(retriever, "vocab_dict", None) or {}
+    scores = getattr(retriever, "scores", None) or {}
+    indptr = scores.get("indptr") if isinstance(scores, dict) else None
+    if not vocab or indptr is None:
+        return {}
+    counts = np.diff(np.asarray(indptr))
+    return {term: int(counts[i]) for term, i in vocab.items() if i < len(counts)}

@@ -1,0 +1,143 @@
+"""Dates said in a question ("yesterday", "last week", "in July 2022") as a published-date range."""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import replace
+from datetime import date, timedelta
+
+from assistant.types import Filters
+
+_MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
+_MONTHS.update({m.lower(): i for i, m in enumerate(calendar.month_abbr) if m})
+_MONTHS["sept"] = 9
+_MONTH = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+_UNITS = {"day": 1, "days": 1, "week": 7, "weeks": 7, "month": 30, "months": 30, "year": 365, "years": 365}
+_NUMBERS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "ten": 10}
+_N = r"(?P<n>\d{1,3}|a|one|two|three|four|five|six|seven|ten)"
+_UNIT = r"(?P<unit>days?|weeks?|months?|years?)"
+_PREP = r"(?:(?P<prep>in|during|on|since|from|after|before|until|till|by)\s+)?"
+_PATTERNS = [
+    ("iso", _PREP + r"(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})"),
+    ("mdy", _PREP + _MONTH + r"\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<y>\d{4})"),
+    ("dmy", _PREP + r"(?P<d>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH + r",?\s+(?P<y>\d{4})"),
+    ("my", _PREP + _MONTH + r",?\s+(?P<y>\d{4})"),
+    ("y", r"(?P<prep>in|during|since|after|before|until|by)\s+(?P<y>(?:19|20)\d{2})(?![\w-])"),
+    ("ago", _N + r"\s+" + _UNIT + r"\s+ago"),
+    ("past", r"(?:in\s+|over\s+|during\s+)?the\s+(?:past|last)\s+" + _N + r"\s+" + _UNIT),
+    (
+        "rel",
+        r"(?:(?:in|during|over)\s+the\s+)?(?P<which>this|last|past|previous)\s+(?P<unit>week|month|year)",
+    ),
+    ("word", r"(?P<which>today|yesterday|tonight|this morning)"),
+]
+_RE = [(kind, re.compile(r"\b" + pattern + r"\b", re.I)) for kind, pattern in _PATTERNS]
+
+
+def _month_range(y: int, m: int) -> tuple[date, date]:
+    """First and last day of a month."""
+    return date(y, m, 1), date(y, m, calendar.monthrange(y, m)[1])
+
+
+def _number(text: str) -> int:
+    """A count written in digits or as a small word."""
+    return int(text) if text.isdigit() else _NUMBERS[text.lower()]
+
+
+def _span(kind: str, g: dict, as_of: date) -> tuple[date | None, date | None]:
+    """The date range one matched expression means."""
+    if kind in ("iso", "mdy", "dmy"):
+        month = int(g["m"]) if kind == "iso" else _MONTHS[g["month"].lower()]
+        day = date(int(g["y"]), month, int(g["d"]))
+        start, end = day, day
+    elif kind == "my":
+        start, end = _month_range(int(g["y"]), _MONTHS[g["month"].lower()])
+    elif kind == "y":
+        start, end = date(int(g["y"]), 1, 1), date(int(g["y"]), 12, 31)
+    elif kind == "ago":
+        n, unit = _number(g["n"]), _UNITS[g["unit"].lower()]
+        center = as_of - timedelta(days=n * unit)
+        pad = 0 if unit == 1 else unit // 2
+        return center - timedelta(days=pad), min(as_of, center + timedelta(days=pad))
+    elif kind == "past":
+        return as_of - timedelta(days=_number(g["n"]) * _UNITS[g["unit"].lower()]), as_of
+    elif kind == "word":
+        word = g["which"].lower()
+        day = as_of - timedelta(days=1) if word == "yesterday" else as_of
+        return day, day
+    else:  # this/last/past week, month, year
+        which, unit = g["which"].lower(), g["unit"].lower()
+        if which == "past":
+            return as_of - timedelta(days=_UNITS[unit]), as_of
+        if unit == "week":
+            if which == "this":  # the seven days up to as_of: news quizzes say "this week" loosely
+                return as_of - timedelta(days=6), as_of
+            monday = as_of - timedelta(days=as_of.weekday())
+            return monday - timedelta(days=7), monday - timedelta(days=1)
+        if unit == "month":
+            if which == "this":
+                return as_of.replace(day=1), as_of
+            prev = as_of.replace(day=1) - timedelta(days=1)
+            return _month_range(prev.year, prev.month)
+        year = as_of.year if which == "this" else as_of.year - 1
+        return date(year, 1, 1), (as_of if which == "this" else date(year, 12, 31))
+    prep = (g.get("prep") or "").lower()
+    if prep in ("since", "from"):
+        return start, None
+    if prep == "after":
+        return end + timedelta(days=1), None
+    if prep in ("before", "until", "till", "by"):
+        return None, (start - timedelta(days=1) if prep == "before" else end)
+    return start, end
+
+
+def read_dates(question: str, as_of: date) -> tuple[date | None, date | None, str, str]:
+    """(since, until, the phrase, the question without it) for the first date expression in the question."""
+    best = None
+    for kind, pattern in _RE:
+        m = pattern.search(question)
+        if m and (best is None or m.start() < best[1].start()):
+            try:
+                since, until = _span(kind, m.groupdict(), as_of)
+            except (ValueError, KeyError, OverflowError):
+                continue
+            best = (kind, m, since, until)
+    if best is None:
+        return None, None, "", question
+    _, m, since, until = best
+    rest = (question[: m.start()] + question[m.end() :]).strip()
+    rest = re.sub(r"\s+([?.!,])", r"\1", re.sub(r"\s{2,}", " ", rest))
+    return since, until, m.group().strip(), rest or question
+
+
+def apply_question_dates(question: str, filters: Filters | None, as_of: date) -> tuple[Filters, str]:
+    """Filters narrowed by the dates the question names, and the question without the date words."""
+    filters = replace(filters) if filters else Filters()
+    explicit = filters.since or filters.until
+    since, until, phrase, rest = read_dates(question, as_of)
+    if not phrase:
+        return filters, question
+    if since is not None:
+        filters.since = max(since, filters.since) if filters.since else since
+    if until is not None:
+        filters.until = min(until, filters.until) if filters.until else until
+    filters.date_phrase = phrase
+    filters.undated = filters.undated or (explicit is None)
+    return filters, rest
+
+
+def day_number(d: date | None) -> int:
+    """A date as YYYYMMDD (0 for None)."""
+    return d.year * 10000 + d.month * 100 + d.day if d else 0
+
+
+def url_day(url: str | None) -> int:
+    """YYYYMMDD from a /2022/06/12/ or 2022-06-12 part of a URL (0 when none)."""
+    m = re.search(r"/(20\d{2}|19\d{2})[/-](\d{1,2})[/-](\d{1,2})(?:/|-|$)", url or "")
+    if not m:
+        return 0
+    try:
+        return day_number(date(int(m.group(1)), int(m.group(2)), int(m.group(3))))
+    except ValueError:
+        return 0

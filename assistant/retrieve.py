@@ -1,0 +1,221 @@
+"""Hybrid retrieval: dense (Chroma through LangChain) and BM25 fused by reciprocal rank, capped per story."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import date
+
+import numpy as np
+
+from assistant.corpus import ArticleInfo, Corpus
+from assistant.terms import STOP, term_set, words
+from assistant.types import Filters
+
+RRF_K = 60
+ARTICLE_WEIGHTS = {"dense": 1.0, "bm25": 1.0, "vector": 0.5, "title": 0.5}
+WHERE_MAX_IDS = 300  # filters this selective go to Chroma as a where clause; others are applied in Python
+
+
+@dataclass
+class Passage:
+    """One chunk in the ranking, with its article's facts and its scores."""
+
+    chunk_id: str
+    article: ArticleInfo
+    text: str
+    start: int
+    end: int
+    dense: float = 0.0  # cosine similarity to the question (0 when not in the dense list)
+    bm25: float = 0.0
+    dense_rank: int = 0  # 1-based, 0 when absent
+    bm25_rank: int = 0
+    score: float = 0.0
+
+
+@dataclass
+class Retrieval:
+    """Ranked passages for the context, ranked articles for evaluation, and what refusal needs."""
+
+    passages: list[Passage] = field(default_factory=list)
+    articles: list[tuple[ArticleInfo, float, str]] = field(
+        default_factory=list
+    )  # (article, score, best chunk id)
+    best: list[Passage] = field(default_factory=list)  # the best passage of each ranked article
+    top_dense: float = 0.0
+    top_bm25: float = 0.0
+    agreement: float = 0.0  # overlap of the dense and BM25 top-5 articles
+    candidates: int = 0
+
+
+def _rrf(rank: int) -> float:
+    """Reciprocal-rank contribution of a 1-based rank (0: absent)."""
+    return 1.0 / (RRF_K + rank) if rank else 0.0
+
+
+class Retriever:
+    """Searches one store: a LangChain Chroma vector store, the BM25 index and the in-memory corpus."""
+
+    def __init__(self, vectorstore, corpus: Corpus, fetch_k: int = 100, recency_boost: float = 0.0):
+        self.vectorstore = vectorstore
+        self.corpus = corpus
+        self.fetch_k = fetch_k
+        self.recency_boost = recency_boost
+
+    def _dense(self, qvec: np.ndarray, allowed: set[str] | None) -> list[Passage]:
+        """Chunks nearest the question vector, over-fetched unfiltered unless the filter is very selective."""
+        where, n = None, self.fetch_k
+        if allowed is not None:
+            share = len(allowed) / max(len(self.corpus.articles), 1)
+            if len(allowed) <= WHERE_MAX_IDS and share < 0.25:
+                where = (
+                    {"article_id": {"$in": sorted(allowed)}}
+                    if len(allowed) > 1
+                    else {"article_id": next(iter(allowed), "")}
+                )
+            else:
+                n = min(1000, int(self.fetch_k / max(share, 0.1)))
+        if allowed is not None and not allowed:
+            return []
+        hits = self.vectorstore.similarity_search_by_vector_with_relevance_scores(
+            qvec.tolist(), k=n, filter=where
+        )
+        out = []
+        for doc, distance in hits:
+            md = doc.metadata
+            article = self.corpus.articles.get(md.get("article_id", ""))
+            if article is None or (allowed is not None and article.id not in allowed):
+                continue
+            out.append(Passage(doc.id, article, doc.page_content, int(md.get("start", 0)), int(md.get("end", 0)),
+                               dense=1.0 - float(distance), dense_rank=len(out) + 1))  # fmt: skip
+            if len(out) >= self.fetch_k:
+                break
+        return out
+
+    def _bm25(self, query: str, allowed: set[str] | None) -> list[tuple[str, float]]:
+        """BM25 hits (chunk id, score), restricted to allowed articles through a weight mask."""
+        lex = self.corpus.lexical
+        mask = None
+        if allowed is not None:
+            if not allowed:
+                return []
+            mask = self.corpus.lexical_mask(allowed)
+        content = " ".join(w for w in words(query) if w not in STOP)  # question words only add noise
+        return lex.search(content or query, self.fetch_k, weight_mask=mask)
+
+    def _fetch(self, chunk_ids: list[str]) -> dict[str, Passage]:
+        """Text and metadata of chunks found only by BM25."""
+        if not chunk_ids:
+            return {}
+        got = self.vectorstore.get(ids=chunk_ids, include=["documents", "metadatas"])
+        out = {}
+        for cid, text, md in zip(got["ids"], got["documents"], got["metadatas"], strict=True):
+            article = self.corpus.articles.get((md or {}).get("article_id", ""))
+            if article is not None and text is not None:
+                out[cid] = Passage(cid, article, text, int(md.get("start", 0)), int(md.get("end", 0)))
+        return out
+
+    def _recency(self, article: ArticleInfo, as_of: date) -> float:
+        """Recency bonus, halving every week before as_of (0 when off or undated)."""
+        if not self.recency_boost or not article.day:
+            return 0.0
+        d = date(article.day // 10000, article.day // 100 % 100, article.day % 100)
+        days = max((as_of - d).days, 0)
+        return self.recency_boost * _rrf(1) * math.pow(0.5, days / 7)
+
+    def search(self, query: str, qvec: np.ndarray, filters: Filters | None = None, as_of: date | None = None,
+               cutoff: date | None = None, top_k: int = 6, per_story: int = 2, n_articles: int = 20) -> Retrieval:  # fmt: skip
+        """Rank chunks and articles for a question; cutoff drops articles dated after it."""
+        allowed = self.corpus.allowed(filters, cutoff)
+        dense = self._dense(qvec, allowed)
+        lexical = self._bm25(query, allowed)
+        by_id = {p.chunk_id: p for p in dense}
+        extra = self._fetch([cid for cid, _ in lexical if cid not in by_id])
+        for rank, (cid, score) in enumerate(lexical, 1):
+            p = by_id.get(cid) or extra.get(cid)
+            if p is None:
+                continue
+            p.bm25, p.bm25_rank = score, rank
+            by_id.setdefault(cid, p)
+        result = Retrieval(candidates=len(by_id))
+        if not by_id:
+            return result
+        result.top_dense = max((p.dense for p in dense), default=0.0)
+        result.top_bm25 = lexical[0][1] if lexical else 0.0
+        signals: dict[str, dict[str, float]] = {}
+        for p in by_id.values():
+            s = signals.setdefault(p.article.id, {})
+            s["dense"] = max(s.get("dense", 0.0), _rrf(p.dense_rank))
+            s["bm25"] = max(s.get("bm25", 0.0), _rrf(p.bm25_rank))
+        for rank, aid in enumerate(self._article_vectors(qvec, allowed), 1):
+            if aid in signals:
+                signals[aid]["vector"] = _rrf(rank)
+        qterms = term_set(query)
+        weights = {t: self.corpus.idf(t) for t in qterms}
+        titled = sorted(signals, key=lambda a: -_title_overlap(self.corpus.articles[a], qterms, weights))
+        for rank, aid in enumerate(titled, 1):
+            if _title_overlap(self.corpus.articles[aid], qterms, weights) > 0:
+                signals[aid]["title"] = _rrf(rank)
+        as_of = as_of or date.today()
+        article_score = {
+            aid: sum(ARTICLE_WEIGHTS[k] * v for k, v in s.items())
+            + self._recency(self.corpus.articles[aid], as_of)
+            for aid, s in signals.items()
+        }
+        for p in by_id.values():
+            p.score = article_score[p.article.id] + _rrf(p.dense_rank) + _rrf(p.bm25_rank)
+        ranked = sorted(by_id.values(), key=lambda p: -p.score)
+        best: dict[str, Passage] = {}
+        for p in ranked:
+            best.setdefault(p.article.id, p)
+        result.articles = [(best[a].article, article_score[a], best[a].chunk_id)
+                           for a in sorted(best, key=lambda a: -article_score[a])][:n_articles]  # fmt: skip
+        result.best = [best[a.id] for a, _, _ in result.articles]
+        dense_top = {p.article.id for p in dense[:5]}
+        bm25_top = {by_id[c].article.id for c, _ in lexical[:5] if c in by_id}
+        result.agreement = len(dense_top & bm25_top) / 5 if dense_top and bm25_top else 0.0
+        result.passages = _context(ranked, top_k, per_story)
+        return result
+
+    def _article_vectors(self, qvec: np.ndarray, allowed: set[str] | None, n: int = 50) -> list[str]:
+        """Article ids ranked by the cosine of their mean chunk vector to the question."""
+        c = self.corpus
+        if not c.vector_ids or c.vectors.shape[1] != qvec.shape[0]:
+            return []
+        sims = c.vectors @ qvec
+        order = np.argsort(-sims)
+        out = []
+        for i in order:
+            aid = c.vector_ids[i]
+            if allowed is None or aid in allowed:
+                out.append(aid)
+                if len(out) >= n:
+                    break
+        return out
+
+
+def _context(ranked: list[Passage], top_k: int, per_story: int) -> list[Passage]:
+    """The top_k passages, at most per_story of a story unless the others match no question term."""
+    chosen: list[Passage] = []
+    capped: list[Passage] = []
+    per: dict[str, int] = {}
+    for p in ranked:
+        if per.get(p.article.story_id, 0) >= per_story:
+            if p.bm25_rank:
+                capped.append(p)
+            continue
+        if len(chosen) < top_k:
+            per[p.article.story_id] = per.get(p.article.story_id, 0) + 1
+            chosen.append(p)
+    weak = [i for i, p in enumerate(chosen) if not p.bm25_rank]
+    for i, p in zip(reversed(weak), capped, strict=False):
+        chosen[i] = p
+    return sorted(chosen, key=lambda p: -p.score)
+
+
+def _title_overlap(article: ArticleInfo, qterms: set[str], weights: dict[str, float]) -> float:
+    """Rarity-weighted share of the question's terms found in the article's title."""
+    if not qterms:
+        return 0.0
+    total = sum(weights.values()) or 1.0
+    return sum(weights[t] for t in qterms & article.title_terms) / total

@@ -1,0 +1,75 @@
+"""Dates said in questions become published-date filters, relative to today or to an as-of date."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from assistant.dates import apply_question_dates, read_dates, url_day
+from assistant.types import Filters
+
+AS_OF = date(2024, 11, 13)  # a Wednesday
+
+
+@pytest.mark.parametrize(
+    ("question", "since", "until", "rest"),
+    [
+        ("What happened last week in Iran?", date(2024, 11, 4), date(2024, 11, 10), "What happened in Iran?"),
+        ("What did Wang Yi say in July 2022?", date(2022, 7, 1), date(2022, 7, 31), "What did Wang Yi say?"),
+        ("What happened yesterday?", date(2024, 11, 12), date(2024, 11, 12), "What happened?"),
+        ("Who resigned this week?", date(2024, 11, 7), date(2024, 11, 13), "Who resigned?"),
+        (
+            "What happened last month in Gaza?",
+            date(2024, 10, 1),
+            date(2024, 10, 31),
+            "What happened in Gaza?",
+        ),
+        ("What did Putin say on 5 March 2023?", date(2023, 3, 5), date(2023, 3, 5), "What did Putin say?"),
+        ("What did Putin say on March 5, 2023?", date(2023, 3, 5), date(2023, 3, 5), "What did Putin say?"),
+        ("Any news since March 2023 about oil?", date(2023, 3, 1), None, "Any news about oil?"),
+        ("Rates before 2023-02-01?", None, date(2023, 1, 31), "Rates?"),
+        ("Floods in the past 3 days?", date(2024, 11, 10), AS_OF, "Floods?"),
+        ("What happened in 2023 in Chile?", date(2023, 1, 1), date(2023, 12, 31), "What happened in Chile?"),
+        ("Storms two weeks ago?", date(2024, 10, 27), date(2024, 11, 2), "Storms?"),
+    ],
+)
+def test_read_dates(question, since, until, rest):
+    got_since, got_until, phrase, got_rest = read_dates(question, AS_OF)
+    assert (got_since, got_until) == (since, until)
+    assert phrase and got_rest == rest
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Who won the 2022 World Cup?",
+        "Will Xi visit in May?",
+        "What did the March 2 agreement say?",
+        "How did 2023 go?",
+    ],
+)
+def test_no_date_filter_for_years_and_months_used_as_names(question):
+    assert read_dates(question, AS_OF)[:3] == (None, None, "")
+
+
+def test_question_dates_narrow_explicit_filters():
+    filters = Filters(outlets=["TT"], since=date(2024, 11, 8))
+    got, rest = apply_question_dates("What happened last week?", filters, AS_OF)
+    assert got.outlets == ["TT"] and got.since == date(2024, 11, 8) and got.until == date(2024, 11, 10)
+    assert got.date_phrase == "last week" and not got.undated  # explicit dates: undated articles stay out
+    assert filters.until is None  # the caller's filters are not changed
+    only, _ = apply_question_dates("What happened yesterday?", None, AS_OF)
+    assert only.undated  # dates read from the question keep articles whose date is unknown
+
+
+def test_without_dates_the_filters_are_unchanged():
+    got, rest = apply_question_dates("Who is Patrushev?", None, AS_OF)
+    assert got.is_empty() and rest == "Who is Patrushev?"
+
+
+def test_url_day():
+    assert url_day("https://www.cnn.com/2022/06/12/media/squid-game/index.html") == 20220612
+    assert url_day("https://example.com/news/2022-07-01-story") == 20220701
+    assert url_day("https://example.com/2022/13/45/x") == 0
+    assert url_day(None) == 0 and url_day("https://example.com/story") == 0
