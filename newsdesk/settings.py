@@ -48,7 +48,7 @@ class Settings(BaseSettings):
     top_k: int = Field(6, description="Passages given to the answer engine.")
     per_story: int = Field(2, description="At most this many passages of one story in the context.")
     refusal_threshold: float = Field(0.5, description="Evidence score under which the answer is a refusal.")
-    recency_boost: float = Field(0.0, description="Weight of recency in ranking (0 disables).")
+    recency_boost: float = Field(0.5, description="Weight of recency in ranking: a bonus halving every week before the question date (0 disables).")
     fetch_k: int = Field(100, description="Candidates fetched from each of dense and BM25 search before fusion.")
     support_threshold: float = Field(
         0.45, description="LLM answer sentences whose cited passages back them less than this are flagged."
