@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+sys.path[0] = str(ROOT)  # not bench/: bench/concurrent.py would shadow the stdlib package
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 SAMPLE = "shared/bench/rtqa-dev/articles/20220617.jsonl"
