@@ -27,16 +27,20 @@ class Components:
     _corpus: Corpus | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def _open_store(self):
-        """The LangChain Chroma vector store over the collection (None while nothing is ingested)."""
+    def _open_store(self, fresh: bool = False):
+        """The LangChain Chroma vector store over the collection (None while nothing is ingested).
+
+        fresh: reload the embedded store from disk, so what another process ingested is searchable.
+        """
         from langchain_chroma import Chroma
 
         from ingest.store import open_client, open_collection
 
+        client = open_client(self.settings, fresh=fresh)
         if open_collection(self.settings, self.embedder, create=False) is None:
             return None
         return Chroma(
-            client=open_client(self.settings), collection_name=self.settings.collection,
+            client=client, collection_name=self.settings.collection,
             embedding_function=self.embedder, create_collection_if_not_exists=False,
         )  # fmt: skip
 
@@ -47,8 +51,9 @@ class Components:
         generation = self.catalog.get_meta("generation") or "0"
         with self._lock:
             if self._corpus is None or self._corpus.generation != generation:
-                if self.vectorstore is None:
-                    self.vectorstore = self._open_store()
+                reopen = self._corpus is not None and not self.settings.chroma_host
+                if self.vectorstore is None or reopen:
+                    self.vectorstore = self._open_store(fresh=reopen)
                 index = lexical.load(self.catalog, self.settings.data_dir / "bm25")
                 self._corpus = Corpus(self.catalog, index, generation)
             if self.vectorstore is None or not self._corpus.articles:

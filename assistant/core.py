@@ -17,6 +17,7 @@ from assistant.refusal import REFUSAL_TEXT, evidence, features
 from assistant.terms import term_set
 from assistant.types import Answer, Filters, Source
 from ingest.chunk import split_sentences
+from ingest.store import guard
 from newsdesk.errors import NewsdeskError
 
 
@@ -74,11 +75,12 @@ def stream_answer(
         from newsdesk.settings import Settings
 
         settings = Settings()
-    question = " ".join(str(question or "").split())
+    question = " ".join(str(question or "").encode("utf-8", "replace").decode("utf-8").split())
     if not question:
         raise NewsdeskError("The question is empty.", "type a question about the ingested news.")
-    comps = get_components(settings, embedder, llm)
-    corpus = comps.corpus()
+    with guard(settings, "opening the articles"):
+        comps = get_components(settings, embedder, llm)
+        corpus = comps.corpus()
     engine = settings.llm
     explicit = _as_date(as_of)
     today = explicit or date.today()
@@ -95,9 +97,10 @@ def stream_answer(
             raise as_llm_error(exc, settings) from exc
     used, query = apply_question_dates(standalone, filters, today)
     qvec = np.asarray(comps.embedder.embed_query(query), dtype=np.float32)
-    found = comps.retriever(settings).search(
-        query, qvec, used, today, cutoff=explicit, top_k=settings.top_k, per_story=settings.per_story
-    )
+    with guard(settings, "searching the articles"):
+        found = comps.retriever(settings).search(
+            query, qvec, used, today, cutoff=explicit, top_k=settings.top_k, per_story=settings.per_story
+        )
     sentences = score_sentences(query, qvec, found.passages, comps.embedder, corpus.idf, comps.sentences)
     feats = features(query, found, sentences, corpus, today, standalone)
     score = evidence(feats)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import time
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 
 from sqlalchemy import (
     Column,
@@ -21,12 +23,13 @@ from sqlalchemy import (
     func,
     insert,
     select,
+    text,
     update,
 )
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import ArgumentError, InterfaceError, NoSuchModuleError, OperationalError
 
 from ingest.models import Article, Chunk
-from newsdesk.errors import StoreError
+from newsdesk.errors import ConfigError, StoreError
 
 metadata = MetaData()
 articles = Table(
@@ -77,6 +80,34 @@ def _sqlite_pragmas(dbapi_connection, _record):
     cursor.close()
 
 
+def _record_fix(reason: str) -> str:
+    """What to do about a database error, from its text."""
+    reason = reason.lower()
+    if "full" in reason or "no space" in reason:
+        return "free some disk space, then run `newsdesk ingest` again: an interrupted batch is redone."
+    if "readonly" in reason or "read-only" in reason or "unable to open" in reason or "permission" in reason:
+        return (
+            "make the folder holding the record writable (NEWSDESK_DATA_DIR), or set NEWSDESK_RECORD_DB_URL."
+        )
+    if "locked" in reason:
+        return "another process held the record's write lock too long; retry in a moment."
+    return "check that the database named by NEWSDESK_RECORD_DB_URL (or NEWSDESK_DATA_DIR) is reachable and writable."
+
+
+def _as_store_error(context) -> None:
+    """SQLAlchemy handle_error hook: operational failures (disk full, read-only, locked, server gone) become
+    a StoreError that names the record, without its password, and says what to do."""
+    if not (
+        isinstance(context.sqlalchemy_exception, (OperationalError, InterfaceError)) or context.is_disconnect
+    ):
+        return
+    where = context.engine.url.render_as_string(hide_password=True) if context.engine else "the ingest record"
+    reason = str(getattr(context.sqlalchemy_exception, "orig", None) or context.original_exception)
+    raise StoreError(
+        f"The ingest record at {where} failed: {reason}", _record_fix(reason)
+    ) from context.original_exception
+
+
 class Catalog:
     """Typed access to the ingest record."""
 
@@ -84,14 +115,50 @@ class Catalog:
         self.url = url
         try:
             self.engine = create_engine(url, future=True)
+        except (ArgumentError, NoSuchModuleError, ImportError) as exc:
+            raise ConfigError(
+                f"Cannot use the ingest record URL (NEWSDESK_RECORD_DB_URL): {exc}",
+                "give an SQLAlchemy URL whose driver is installed, e.g. sqlite:////path/catalog.sqlite3 or "
+                "postgresql+psycopg://user:password@host/db (with `pip install psycopg[binary]`).",
+            ) from exc
+        try:
+            event.listen(self.engine, "handle_error", _as_store_error)
             if url.startswith("sqlite"):
                 event.listen(self.engine, "connect", _sqlite_pragmas)
             metadata.create_all(self.engine)
-        except OperationalError as exc:
+        except (OperationalError, StoreError) as exc:
+            reason = str(getattr(exc, "orig", None) or exc.__cause__ or exc)
             raise StoreError(
-                f"Cannot open the ingest record at {url}: {exc.orig}",
+                f"Cannot open the ingest record at {self.engine.url.render_as_string(hide_password=True)}: {reason}",
                 "check that NEWSDESK_DATA_DIR is writable and has free space, or set NEWSDESK_RECORD_DB_URL.",
             ) from exc
+
+    @contextmanager
+    def ingest_lock(self, name: str) -> Iterator[None]:
+        """Hold the record-wide ingest lock for name, across machines where the database can say so.
+
+        PostgreSQL: a session advisory lock on a connection held for the whole ingest (released by the
+        server if the process dies). Other databases: nothing here; the file lock in data_dir serialises
+        ingests on one machine.
+        """
+        if self.engine.dialect.name != "postgresql":
+            yield
+            return
+        key = int.from_bytes(
+            hashlib.sha1(f"newsdesk-ingest:{name}".encode()).digest()[:8], "big", signed=True
+        )
+        conn = self.engine.connect()
+        try:
+            conn.execute(text("SELECT pg_advisory_lock(:key)"), {"key": key})
+            conn.commit()
+            yield
+        finally:
+            try:
+                conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": key})
+                conn.commit()
+            except Exception:  # noqa: BLE001 - a broken connection: dropping it releases the lock
+                conn.invalidate()
+            conn.close()
 
     def get_meta(self, key: str) -> str | None:
         """One value of the meta table."""
@@ -113,7 +180,9 @@ class Catalog:
         found: dict[str, str] = {}
         with self.engine.connect() as conn:
             for i in range(0, len(ids), 500):
-                rows = conn.execute(select(articles.c.id, articles.c.content_hash).where(articles.c.id.in_(ids[i : i + 500])))
+                rows = conn.execute(
+                    select(articles.c.id, articles.c.content_hash).where(articles.c.id.in_(ids[i : i + 500]))
+                )
                 found.update({r.id: r.content_hash for r in rows})
         return found
 
@@ -123,7 +192,9 @@ class Catalog:
         found: dict[str, list[str]] = {}
         with self.engine.connect() as conn:
             for i in range(0, len(ids), 500):
-                rows = conn.execute(select(chunks.c.article_id, chunks.c.id).where(chunks.c.article_id.in_(ids[i : i + 500])))
+                rows = conn.execute(
+                    select(chunks.c.article_id, chunks.c.id).where(chunks.c.article_id.in_(ids[i : i + 500]))
+                )
                 for r in rows:
                     found.setdefault(r.article_id, []).append(r.id)
         return found
@@ -132,7 +203,10 @@ class Catalog:
         """Record that these articles (id -> new hash) are about to be written to the vector store."""
         with self.engine.begin() as conn:
             conn.execute(delete(pending).where(pending.c.article_id.in_(list(items))))
-            conn.execute(insert(pending), [{"article_id": k, "content_hash": v, "started_at": time.time()} for k, v in items.items()])
+            conn.execute(
+                insert(pending),
+                [{"article_id": k, "content_hash": v, "started_at": time.time()} for k, v in items.items()],
+            )
 
     def pending_ids(self) -> list[str]:
         """Articles whose vector-store write may not have finished."""
@@ -146,22 +220,42 @@ class Catalog:
             for i in range(0, len(ids), 500):
                 conn.execute(delete(pending).where(pending.c.article_id.in_(ids[i : i + 500])))
 
-    def save(self, batch: list[tuple[Article, list[Chunk], str, bytes, bytes]], versions: dict[str, str], model: str) -> None:
+    def save(
+        self,
+        batch: list[tuple[Article, list[Chunk], str, bytes, bytes]],
+        versions: dict[str, str],
+        model: str,
+    ) -> None:
         """Store articles (chunks, story id, minhash, vector) in one transaction, replacing older versions."""
         now = time.time()
         ids = [a.id for a, *_ in batch]
         with self.engine.begin() as conn:
             conn.execute(delete(chunks).where(chunks.c.article_id.in_(ids)))
             conn.execute(delete(articles).where(articles.c.id.in_(ids)))
-            conn.execute(insert(articles), [_article_row(a, versions[a.id], len(c), story, mh, vec, now) for a, c, story, mh, vec in batch])
+            conn.execute(
+                insert(articles),
+                [
+                    _article_row(a, versions[a.id], len(c), story, mh, vec, now)
+                    for a, c, story, mh, vec in batch
+                ],
+            )
             rows = [
-                {"id": c.id, "article_id": c.article_id, "idx": c.index, "text": c.text, "start": c.start, "end": c.end}
+                {
+                    "id": c.id,
+                    "article_id": c.article_id,
+                    "idx": c.index,
+                    "text": c.text,
+                    "start": c.start,
+                    "end": c.end,
+                }
                 for _, cs, *_ in batch
                 for c in cs
             ]
             if rows:
                 conn.execute(insert(chunks), rows)
-            self.set_meta({"generation": str(time.time_ns()), "last_ingest": str(now), "embedding_model": model}, conn)
+            self.set_meta(
+                {"generation": str(time.time_ns()), "last_ingest": str(now), "embedding_model": model}, conn
+            )
 
     def remove(self, ids: Iterable[str]) -> None:
         """Forget articles and their chunks."""
@@ -181,13 +275,21 @@ class Catalog:
     def signatures(self) -> Iterator[tuple[str, str, bytes, bytes, str | None]]:
         """(article id, story id, minhash bytes, vector bytes, published) of every stored article."""
         with self.engine.connect() as conn:
-            query = select(articles.c.id, articles.c.story_id, articles.c.minhash, articles.c.vector, articles.c.published)
+            query = select(
+                articles.c.id,
+                articles.c.story_id,
+                articles.c.minhash,
+                articles.c.vector,
+                articles.c.published,
+            )
             yield from conn.execute(query).tuples()
 
     def all_chunks(self) -> Iterator[tuple[str, str, str]]:
         """(chunk id, article id, text) of every stored chunk, in a stable order."""
         with self.engine.connect() as conn:
-            yield from conn.execute(select(chunks.c.id, chunks.c.article_id, chunks.c.text).order_by(chunks.c.id)).tuples()
+            yield from conn.execute(
+                select(chunks.c.id, chunks.c.article_id, chunks.c.text).order_by(chunks.c.id)
+            ).tuples()
 
     def articles(self, ids: Iterable[str] | None = None) -> list[dict]:
         """Article rows as dicts (all of them when ids is None), without raw text and minhash."""
@@ -196,7 +298,10 @@ class Catalog:
         if ids is not None:
             query = query.where(articles.c.id.in_(list(ids)))
         with self.engine.connect() as conn:
-            rows = [dict(r._mapping) for r in conn.execute(query.order_by(articles.c.published.desc(), articles.c.title))]
+            rows = [
+                dict(r._mapping)
+                for r in conn.execute(query.order_by(articles.c.published.desc(), articles.c.title))
+            ]
         for row in rows:
             row["authors"] = json.loads(row["authors"] or "[]")
         return rows
@@ -204,7 +309,9 @@ class Catalog:
     def article_chunks(self, article_id: str) -> list[dict]:
         """Chunks of one article in order."""
         with self.engine.connect() as conn:
-            rows = conn.execute(select(chunks).where(chunks.c.article_id == article_id).order_by(chunks.c.idx))
+            rows = conn.execute(
+                select(chunks).where(chunks.c.article_id == article_id).order_by(chunks.c.idx)
+            )
             return [dict(r._mapping) for r in rows]
 
     def story_outlets(self, story_ids: Iterable[str]) -> dict[str, list[tuple[str, str, str]]]:
@@ -212,7 +319,11 @@ class Catalog:
         ids = list(set(story_ids))
         found: dict[str, list[tuple[str, str, str]]] = {}
         with self.engine.connect() as conn:
-            rows = conn.execute(select(articles.c.story_id, articles.c.id, articles.c.outlet, articles.c.title).where(articles.c.story_id.in_(ids)))
+            rows = conn.execute(
+                select(articles.c.story_id, articles.c.id, articles.c.outlet, articles.c.title).where(
+                    articles.c.story_id.in_(ids)
+                )
+            )
             for r in rows:
                 found.setdefault(r.story_id, []).append((r.id, r.outlet, r.title))
         return found
@@ -223,8 +334,13 @@ class Catalog:
             n_articles = conn.execute(select(func.count()).select_from(articles)).scalar() or 0
             n_chunks = conn.execute(select(func.count()).select_from(chunks)).scalar() or 0
             n_stories = conn.execute(select(func.count(func.distinct(articles.c.story_id)))).scalar() or 0
-            outlets = {r[0]: r[1] for r in conn.execute(select(articles.c.outlet, func.count()).group_by(articles.c.outlet))}
-            first, last = conn.execute(select(func.min(articles.c.published), func.max(articles.c.published))).one()
+            outlets = {
+                r[0]: r[1]
+                for r in conn.execute(select(articles.c.outlet, func.count()).group_by(articles.c.outlet))
+            }
+            first, last = conn.execute(
+                select(func.min(articles.c.published), func.max(articles.c.published))
+            ).one()
         return {
             "articles": n_articles,
             "chunks": n_chunks,
@@ -235,7 +351,9 @@ class Catalog:
         }
 
 
-def _article_row(a: Article, version: str, n_chunks: int, story_id: str, minhash: bytes, vector: bytes, now: float) -> dict:
+def _article_row(
+    a: Article, version: str, n_chunks: int, story_id: str, minhash: bytes, vector: bytes, now: float
+) -> dict:
     """The articles-table row of one article."""
     return {
         "id": a.id, "content_hash": version, "vector": vector, "title": a.title, "body": a.body, "raw": a.raw, "url": a.url,

@@ -63,7 +63,7 @@ def _pieces(
     for i in range(max_tokens, len(offsets), max_tokens):
         cuts.append(start + offsets[i][0])
     cuts.append(end)
-    return [_strip(text, a, b) for a, b in zip(cuts, cuts[1:]) if text[a:b].strip()]
+    return [_strip(text, a, b) for a, b in zip(cuts, cuts[1:], strict=False) if text[a:b].strip()]
 
 
 def chunk_spans(
@@ -78,12 +78,12 @@ def chunk_spans(
     sentences = split_sentences(text)
     counts = count_tokens([text[s:e] for s, e in sentences])
     units: list[tuple[tuple[int, int], int]] = []
-    for span, n in zip(sentences, counts):
+    for span, n in zip(sentences, counts, strict=False):
         if n <= max_tokens:
             units.append((span, n))
         else:
             pieces = _pieces(text, span, max_tokens, token_spans)
-            units.extend(zip(pieces, count_tokens([text[a:b] for a, b in pieces])))
+            units.extend(zip(pieces, count_tokens([text[a:b] for a, b in pieces]), strict=False))
     chunks: list[tuple[int, int]] = []
     current: list[tuple[tuple[int, int], int]] = []
     size = 0
@@ -114,9 +114,13 @@ def embed_text(article: Article, text: str) -> str:
     return f"{article.title}\n{head}\n{text}" if head else f"{article.title}\n{text}"
 
 
-def chunk_article(article: Article, embedder, max_tokens: int = 220, min_tokens: int = 180, overlap_tokens: int = 40) -> list[Chunk]:
+def chunk_article(
+    article: Article, embedder, max_tokens: int = 220, min_tokens: int = 180, overlap_tokens: int = 40
+) -> list[Chunk]:
     """Chunks of one article, each with its span in the body and its embedding text."""
-    spans = chunk_spans(article.body, embedder.count_tokens, embedder.token_spans, max_tokens, min_tokens, overlap_tokens)
+    spans = chunk_spans(
+        article.body, embedder.count_tokens, embedder.token_spans, max_tokens, min_tokens, overlap_tokens
+    )
     return [
         Chunk(article.id, i, article.body[s:e], s, e, embed_text(article, article.body[s:e]))
         for i, (s, e) in enumerate(spans)

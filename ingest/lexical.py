@@ -36,7 +36,9 @@ class LexicalIndex:
     article_ids: list[str]
     generation: str
 
-    def search(self, query: str, k: int = 50, weight_mask: np.ndarray | None = None) -> list[tuple[str, float]]:
+    def search(
+        self, query: str, k: int = 50, weight_mask: np.ndarray | None = None
+    ) -> list[tuple[str, float]]:
         """Top chunk ids for a query with their BM25 scores (only positive scores)."""
         if not self.chunk_ids:
             return []
@@ -45,7 +47,7 @@ class LexicalIndex:
             return []
         k = min(k, len(self.chunk_ids))
         docs, scores = self.retriever.retrieve(tokens, k=k, show_progress=False, weight_mask=weight_mask)
-        return [(self.chunk_ids[d], float(s)) for d, s in zip(docs[0], scores[0]) if s > 0]
+        return [(self.chunk_ids[d], float(s)) for d, s in zip(docs[0], scores[0], strict=True) if s > 0]
 
 
 def _current(folder: Path) -> str | None:
@@ -96,7 +98,11 @@ def load(catalog: Catalog, folder: Path) -> LexicalIndex:
     if _current(folder) == generation and (folder / generation / "ids.json").exists():
         try:
             ids = json.loads((folder / generation / "ids.json").read_text())
-            retriever = bm25s.BM25.load(str(folder / generation), show_progress=False) if ids["chunk_ids"] else bm25s.BM25()
+            retriever = (
+                bm25s.BM25.load(str(folder / generation), show_progress=False)
+                if ids["chunk_ids"]
+                else bm25s.BM25()
+            )
             return LexicalIndex(retriever, ids["chunk_ids"], ids["article_ids"], generation)
         except (OSError, ValueError, KeyError):
             pass  # a half-deleted or foreign folder: rebuild below

@@ -122,6 +122,9 @@ def parse_text(text: str, source: str, fmt: str) -> ParsedFile:
         raise InputError(source, "looks like a binary file (NUL characters), not text", fix=_FORMAT_FIX)
     result = ParsedFile(source)
     parser(text, source, result)
+    for article in result.articles:
+        if not article.title.strip():  # e.g. a body of one "." whose title rule strips the period
+            article.title = article.body.strip()[:120] or "(untitled)"
     if not result.articles and not result.errors:
         raise InputError(source, "no articles found", fix=_FORMAT_FIX)
     return result
@@ -182,9 +185,23 @@ def _load_json(text: str, source: str, line: int | None = None):
         if depth > MAX_JSON_DEPTH:
             raise deep
     try:
-        return json.loads(text)
+        return _scrub(json.loads(text))
     except RecursionError as exc:
         raise deep from exc
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _scrub(value):
+    """Lone surrogates (from "\\ud83d" escapes) replaced, so every string can be encoded as UTF-8."""
+    if isinstance(value, str):
+        return value.encode("utf-8", "replace").decode("utf-8") if _SURROGATE.search(value) else value
+    if isinstance(value, list):
+        return [_scrub(v) for v in value]
+    if isinstance(value, dict):
+        return {_scrub(k): _scrub(v) for k, v in value.items()}
+    return value
 
 
 def _parse_json(text: str, source: str, result: ParsedFile) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fcntl
 import logging
+import os
 import time
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
@@ -51,7 +52,9 @@ class IngestResult:
         """The --json shape."""
         keys = ("added", "updated", "unchanged", "failed")
         return {
-            "files": [{"path": f.path, **{k: getattr(f, k) for k in keys}, "error": f.error} for f in self.files],
+            "files": [
+                {"path": f.path, **{k: getattr(f, k) for k in keys}, "error": f.error} for f in self.files
+            ],
             **{k: self.total(k) for k in keys},
             "pruned": self.pruned,
             "chunks": self.chunks,
@@ -64,7 +67,7 @@ class Ingestor:
 
     def __init__(self, settings, embedder=None):
         self.settings = settings
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        _check_writable(settings.data_dir)
         if embedder is None:
             from ingest.embed import load_embedder
 
@@ -83,10 +86,17 @@ class Ingestor:
     def lock(self):
         """One ingest at a time per store; a killed process releases it."""
         path = self.settings.data_dir / "ingest.lock"
-        with open(path, "w") as handle:
+        try:
+            handle = open(path, "a")  # noqa: SIM115 - closed below, after the lock is released
+        except OSError as exc:
+            raise StoreError(
+                f"Cannot create the ingest lock {path}: {exc.strerror or exc}", _WRITABLE_FIX
+            ) from exc
+        with handle:
             fcntl.flock(handle, fcntl.LOCK_EX)
             try:
-                yield
+                with self.catalog.ingest_lock(self.settings.collection):  # across machines on PostgreSQL
+                    yield
             finally:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
@@ -96,7 +106,8 @@ class Ingestor:
         if not ids:
             return 0
         versions = self.catalog.hashes(ids)
-        store.delete_ids(self.collection, store.stray_chunk_ids(self.collection, ids, versions))
+        with store.guard(self.settings, "rolling back an interrupted ingest"):
+            store.delete_ids(self.collection, store.stray_chunk_ids(self.collection, ids, versions))
         self.catalog.clear_pending(ids)
         log.warning("recovered %d articles from an interrupted ingest", len(ids))
         return len(ids)
@@ -118,7 +129,11 @@ class Ingestor:
         old = self.catalog.chunk_ids(versions)
         chunks = [c for _, cs in batch for c in cs]
         started = time.perf_counter()
-        vectors = self.embedder.encode([c.embed_text for c in chunks]) if chunks else np.zeros((0, self.embedder.dimension))
+        vectors = (
+            self.embedder.encode([c.embed_text for c in chunks])
+            if chunks
+            else np.zeros((0, self.embedder.dimension))
+        )
         progress.chunks_done += len(chunks)
         progress.chunks_per_s = len(chunks) / max(time.perf_counter() - started, 1e-6)
         rows, offset, index = [], 0, self.story_index()
@@ -135,10 +150,12 @@ class Ingestor:
                 ids.append(c.id)
                 docs.append(c.text)
                 metas.append(store.chunk_metadata(article, c, story, versions[article.id]))
-        store.upsert(self.collection, ids, vectors, docs, metas)
+        with store.guard(self.settings, "storing chunks"):
+            store.upsert(self.collection, ids, vectors, docs, metas)
         self.catalog.save(rows, versions, self.embedder.name)
         keep = set(ids)
-        store.delete_ids(self.collection, [cid for a in old.values() for cid in a if cid not in keep])
+        with store.guard(self.settings, "deleting replaced chunks"):
+            store.delete_ids(self.collection, [cid for a in old.values() for cid in a if cid not in keep])
         self.catalog.clear_pending(versions)
         progress.articles_done += len(batch)
         report(progress)
@@ -150,14 +167,34 @@ class Ingestor:
         self.catalog.mark_pending(dict.fromkeys(ids, ""))
         chunk_ids = [cid for cs in self.catalog.chunk_ids(ids).values() for cid in cs]
         self.catalog.remove(ids)
-        store.delete_ids(self.collection, chunk_ids)
+        with store.guard(self.settings, "deleting chunks of removed articles"):
+            store.delete_ids(self.collection, chunk_ids)
         self.catalog.clear_pending(ids)
+
+
+_WRITABLE_FIX = (
+    "point NEWSDESK_DATA_DIR at a writable folder with free space; what is stored there is untouched."
+)
+
+
+def _check_writable(folder: Path) -> None:
+    """A StoreError, before anything is touched, when the store folder cannot be created or written."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(
+            f"Cannot create the store folder {folder}: {exc.strerror or exc}", _WRITABLE_FIX
+        ) from exc
+    if not os.access(folder, os.W_OK):
+        raise StoreError(f"The store folder {folder} is read-only: ingest cannot write to it.", _WRITABLE_FIX)
 
 
 def _sources_gone(catalog: catalog_mod.Catalog, folders: list[Path], present: set[str]) -> list[str]:
     """Ids of articles from files under these folders that no longer exist."""
     prefixes = tuple(str(f.resolve()) + "/" for f in folders)
-    return [r["id"] for r in catalog.articles() if r["source"].startswith(prefixes) and r["source"] not in present]
+    return [
+        r["id"] for r in catalog.articles() if r["source"].startswith(prefixes) and r["source"] not in present
+    ]
 
 
 def ingest_paths(
@@ -201,6 +238,21 @@ def ingest_paths(
                 progress.files_done += 1
                 report(progress)
                 continue
+            except Exception as exc:  # noqa: BLE001 - a parser failing on odd input fails this file, not the batch
+                log.warning(
+                    "cannot parse %s: %s: %s",
+                    shown,
+                    type(exc).__name__,
+                    exc,
+                    exc_info=log.isEnabledFor(logging.DEBUG),
+                )
+                file_report.failed, file_report.error = (
+                    1,
+                    f"{shown}: cannot parse the file ({type(exc).__name__}: {exc})",
+                )
+                progress.files_done += 1
+                report(progress)
+                continue
             file_report.warnings = parsed.warnings
             if parsed.errors:
                 file_report.failed = len(parsed.errors)
@@ -221,13 +273,31 @@ def ingest_paths(
                     file_report.unchanged += 1
                     progress.articles_done += 1
                     continue
+                try:
+                    chunks = chunk_article(
+                        article,
+                        ingestor.embedder,
+                        settings.chunk_tokens,
+                        settings.chunk_min_tokens,
+                        settings.chunk_overlap_tokens,
+                    )
+                except Exception as exc:  # noqa: BLE001 - one article the chunker cannot take fails alone
+                    file_report.failed += 1
+                    file_report.error = "; ".join(
+                        filter(
+                            None,
+                            [
+                                file_report.error,
+                                f"{article.title[:60]!r}: cannot chunk ({type(exc).__name__}: {exc})",
+                            ],
+                        )
+                    )
+                    progress.articles_done += 1
+                    continue
                 if previous:
                     file_report.updated += 1
                 else:
                     file_report.added += 1
-                chunks = chunk_article(
-                    article, ingestor.embedder, settings.chunk_tokens, settings.chunk_min_tokens, settings.chunk_overlap_tokens
-                )
                 for c in chunks:
                     c.version = ingestor.version(article)
                 pending.append((article, chunks))
@@ -263,6 +333,10 @@ def store_stats(settings) -> dict:
     cat = catalog_mod.Catalog(settings.record_url)
     stats = cat.stats()
     stats["embedding_model"] = cat.get_meta("embedding_model") or settings.embedding_model
-    stats["store"] = f"http://{settings.chroma_host}:{settings.chroma_port}" if settings.chroma_host else str(settings.data_dir)
+    stats["store"] = (
+        f"http://{settings.chroma_host}:{settings.chroma_port}"
+        if settings.chroma_host
+        else str(settings.data_dir)
+    )
     stats["last_ingest"] = cat.get_meta("last_ingest")
     return stats

@@ -2,19 +2,61 @@
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import logging
-from collections.abc import Iterable
+import os
+import shutil
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 import numpy as np
 
 from ingest.models import Article, Chunk
-from newsdesk.errors import ModelMismatchError, StoreError
+from newsdesk.errors import ModelMismatchError, NewsdeskError, StoreError
 
 log = logging.getLogger(__name__)
+LOW_DISK_BYTES = 32 * 1024 * 1024  # less free space than this is reported as a full disk
 
 
-def open_client(settings):
-    """A Chroma client: HTTP when NEWSDESK_CHROMA_HOST is set, else persistent in data_dir."""
+def _chroma_path(settings) -> Path:
+    """Folder of the embedded store (absolute: Chroma shares one client per path string in a process)."""
+    return (settings.data_dir / "chroma").resolve()
+
+
+def describe(settings) -> str:
+    """Where the vectors live, for messages."""
+    if settings.chroma_host:
+        return f"the Chroma server at http://{settings.chroma_host}:{settings.chroma_port}"
+    return f"the Chroma store in {settings.data_dir / 'chroma'}"
+
+
+def drop_client(settings) -> None:
+    """Make the next open_client of this embedded store load it afresh from disk.
+
+    Chroma keeps one client per path in a process and never rereads what other processes wrote, and a
+    client that failed a write (a full disk) can hang on later calls. The old client is not stopped:
+    whoever still holds it keeps working with it; only new opens get the fresh one.
+    """
+    if settings.chroma_host:
+        return
+    from chromadb.api.shared_system_client import SharedSystemClient
+
+    key = str(_chroma_path(settings))
+    with (
+        getattr(SharedSystemClient, "_refcount_lock", None) or contextlib.nullcontext()
+    ):  # chromadb internals
+        getattr(SharedSystemClient, "_identifier_to_system", {}).pop(key, None)
+        getattr(SharedSystemClient, "_identifier_to_refcount", {}).pop(key, None)
+
+
+def open_client(settings, fresh: bool = False):
+    """A Chroma client: HTTP when NEWSDESK_CHROMA_HOST is set, else persistent in data_dir.
+
+    fresh: for the embedded store, load it from disk again instead of reusing this process's client, so
+    what another process wrote since is seen (a server needs no such thing).
+    """
     import chromadb
     from chromadb.config import Settings as ChromaSettings
 
@@ -23,19 +65,99 @@ def open_client(settings):
         if settings.chroma_host:
             headers = {"Authorization": f"Bearer {settings.chroma_token}"} if settings.chroma_token else None
             return chromadb.HttpClient(
-                host=settings.chroma_host, port=settings.chroma_port, headers=headers, settings=chroma_settings
+                host=settings.chroma_host,
+                port=settings.chroma_port,
+                headers=headers,
+                settings=chroma_settings,
             )
-        path = settings.data_dir / "chroma"
+        path = _chroma_path(settings)
         path.mkdir(parents=True, exist_ok=True)
+        if fresh:
+            drop_client(settings)
         return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
     except Exception as exc:  # chromadb raises many kinds here
-        where = f"{settings.chroma_host}:{settings.chroma_port}" if settings.chroma_host else str(settings.data_dir)
+        where = (
+            f"{settings.chroma_host}:{settings.chroma_port}"
+            if settings.chroma_host
+            else str(settings.data_dir)
+        )
         raise StoreError(
             f"Cannot open the Chroma store at {where}: {exc}",
             "start the server (`newsdesk store serve`) or check NEWSDESK_CHROMA_HOST/PORT"
             if settings.chroma_host
             else "check that NEWSDESK_DATA_DIR is writable and has free space.",
         ) from exc
+
+
+def _unreachable(exc: BaseException) -> bool:
+    """Whether an exception says the Chroma server cannot be reached (down, restarting, network gone)."""
+    import httpx
+
+    return any(
+        isinstance(e, (httpx.TransportError, ConnectionError))
+        or "could not connect to a chroma server" in str(e).lower()
+        for e in _chain(exc)
+    )
+
+
+def store_error(exc: BaseException, settings, action: str) -> StoreError:
+    """A StoreError for any failure of the Chroma client while doing action ("storing chunks")."""
+    detail = f"{type(exc).__name__}: {exc}".strip()
+    if settings.chroma_host:
+        where = describe(settings)
+        fix = (
+            f"start it again (`newsdesk store serve --port {settings.chroma_port}` or your `chroma run` line) and "
+            "retry; nothing stored is lost, and `newsdesk ingest` finishes an interrupted batch on its next run."
+        )
+        if _unreachable(exc):
+            return StoreError(
+                f"Cannot reach {where} while {action}: it is down or unreachable ({detail}).", fix
+            )
+        return StoreError(f"{where[0].upper()}{where[1:]} failed while {action}: {detail}", fix)
+    drop_client(settings)  # the next open loads the store afresh instead of reusing a client that failed
+    folder = settings.data_dir
+    codes = {e.errno for e in _chain(exc) if isinstance(e, OSError)}
+    try:
+        free = shutil.disk_usage(folder).free
+    except OSError:
+        free = None
+    low = free is not None and free < LOW_DISK_BYTES
+    if errno.EROFS in codes or not os.access(folder, os.W_OK):
+        why = f"; the folder {folder} is read-only"
+    elif errno.ENOSPC in codes or low:
+        why = f"; the disk holding {folder} is full" + (f" ({free / 1048576:.1f} MB free)" if low else "")
+    else:
+        why = ""
+    first = (
+        "make room, or make the folder writable"
+        if why
+        else "check that NEWSDESK_DATA_DIR is writable and has free space"
+    )
+    fix = (
+        f"{first}, then run `newsdesk ingest` again: an interrupted batch is rolled back and redone, and what was "
+        "stored before is kept."
+    )
+    return StoreError(f"Chroma failed while {action} in {folder / 'chroma'}: {detail}{why}.", fix)
+
+
+def _chain(exc: BaseException | None) -> Iterator[BaseException]:
+    """An exception and its causes."""
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        yield exc
+        exc = exc.__cause__ or exc.__context__
+
+
+@contextmanager
+def guard(settings, action: str) -> Iterator[None]:
+    """Turn any failure of the Chroma client inside the block into a StoreError saying what to do."""
+    try:
+        yield
+    except NewsdeskError:
+        raise
+    except Exception as exc:  # chromadb and httpx raise many kinds
+        raise store_error(exc, settings, action) from exc
 
 
 def open_collection(settings, embedder, create: bool = True):
@@ -95,7 +217,9 @@ def chunk_metadata(article: Article, chunk: Chunk, story_id: str, version: str) 
     }
 
 
-def upsert(collection, ids: list[str], embeddings: np.ndarray, documents: list[str], metadatas: list[dict]) -> None:
+def upsert(
+    collection, ids: list[str], embeddings: np.ndarray, documents: list[str], metadatas: list[dict]
+) -> None:
     """Write chunks in slices Chroma accepts."""
     step = 1000
     for i in range(0, len(ids), step):
@@ -119,7 +243,7 @@ def stray_chunk_ids(collection, article_ids: list[str], versions: dict[str, str]
     stray: list[str] = []
     for i in range(0, len(article_ids), 100):
         got = collection.get(where={"article_id": {"$in": article_ids[i : i + 100]}}, include=["metadatas"])
-        for cid, md in zip(got["ids"], got["metadatas"]):
+        for cid, md in zip(got["ids"], got["metadatas"], strict=True):
             if md.get("version") != versions.get(md.get("article_id")):
                 stray.append(cid)
     return stray

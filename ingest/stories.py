@@ -11,10 +11,97 @@ from datasketch import LeanMinHash, MinHash, MinHashLSH
 NUM_PERM = 128
 _WORD = re.compile(r"[a-z0-9]+")
 _STOP = set(
-    "the a an and or but of to in on at for with by from as is are was were be been being it its this that these "
-    "those he she they them his her their we our you your i not no has have had will would could should can may "
-    "might said says say also than then there here who whom which what when where why how about into over after "
-    "before more most other some such only own same so too very just mr mrs ms".split()
+    [
+        "the",
+        "a",
+        "an",
+        "and",
+        "or",
+        "but",
+        "of",
+        "to",
+        "in",
+        "on",
+        "at",
+        "for",
+        "with",
+        "by",
+        "from",
+        "as",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "being",
+        "it",
+        "its",
+        "this",
+        "that",
+        "these",
+        "those",
+        "he",
+        "she",
+        "they",
+        "them",
+        "his",
+        "her",
+        "their",
+        "we",
+        "our",
+        "you",
+        "your",
+        "i",
+        "not",
+        "no",
+        "has",
+        "have",
+        "had",
+        "will",
+        "would",
+        "could",
+        "should",
+        "can",
+        "may",
+        "might",
+        "said",
+        "says",
+        "say",
+        "also",
+        "than",
+        "then",
+        "there",
+        "here",
+        "who",
+        "whom",
+        "which",
+        "what",
+        "when",
+        "where",
+        "why",
+        "how",
+        "about",
+        "into",
+        "over",
+        "after",
+        "before",
+        "more",
+        "most",
+        "other",
+        "some",
+        "such",
+        "only",
+        "own",
+        "same",
+        "so",
+        "too",
+        "very",
+        "just",
+        "mr",
+        "mrs",
+        "ms",
+    ]
 )
 
 
@@ -61,7 +148,9 @@ class StoryIndex:
     dates are known, they lie within a few days (a rate hike in March is not the one in June).
     """
 
-    def __init__(self, similarity_threshold: float = 0.88, max_days: int = 3, lexical_threshold: float = 0.15):
+    def __init__(
+        self, similarity_threshold: float = 0.88, max_days: int = 3, lexical_threshold: float = 0.15
+    ):
         self.lsh = MinHashLSH(threshold=lexical_threshold, num_perm=NUM_PERM)
         self.signatures: dict[str, MinHash] = {}
         self.stories: dict[str, str] = {}
@@ -70,7 +159,14 @@ class StoryIndex:
         self.similarity_threshold = similarity_threshold
         self.max_days = max_days
 
-    def add(self, article_id: str, story_id: str, mh: MinHash, vector: np.ndarray | None = None, published: str | None = None) -> None:
+    def add(
+        self,
+        article_id: str,
+        story_id: str,
+        mh: MinHash,
+        vector: np.ndarray | None = None,
+        published: str | None = None,
+    ) -> None:
         """Index an article already assigned to a story."""
         if article_id in self.signatures:
             self.lsh.remove(article_id)
@@ -81,7 +177,9 @@ class StoryIndex:
         if vector is not None:
             self.vectors[article_id] = vector
 
-    def assign(self, article_id: str, mh: MinHash, vector: np.ndarray | None, published: str | None = None) -> str:
+    def assign(
+        self, article_id: str, mh: MinHash, vector: np.ndarray | None, published: str | None = None
+    ) -> str:
         """Story id for an article: the closest qualifying candidate's story, or a new one named after it."""
         best, best_score = None, 0.0
         day = _day(published)
@@ -94,7 +192,9 @@ class StoryIndex:
             score = self.score(mh, vector, other)
             if score > best_score:
                 best, best_score = other, score
-        story = self.stories[best] if best is not None and best_score >= self.similarity_threshold else article_id
+        story = (
+            self.stories[best] if best is not None and best_score >= self.similarity_threshold else article_id
+        )
         self.add(article_id, story, mh, vector, published)
         return story
 

@@ -13,7 +13,12 @@ from rich.table import Table
 
 from newsdesk.errors import NewsdeskError
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False, help="Question answering over news articles.")
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    help="Question answering over news articles.",
+)
 console = Console(stderr=True)
 out = Console()
 
@@ -27,8 +32,13 @@ def _settings():
 
 @app.command()
 def ingest(
-    paths: Annotated[list[Path], typer.Argument(help="Files or folders of articles (txt, md, html, json, jsonl, rss/atom).")],
-    prune: Annotated[bool, typer.Option(help="Remove stored articles that are gone from these sources.")] = False,
+    paths: Annotated[
+        list[Path],
+        typer.Argument(help="Files or folders of articles (txt, md, html, json, jsonl, rss/atom)."),
+    ],
+    prune: Annotated[
+        bool, typer.Option(help="Remove stored articles that are gone from these sources.")
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
 ) -> None:
     """Parse, chunk, embed and store articles; re-runs only touch what changed."""
@@ -52,7 +62,12 @@ def ingest(
 
         def show(p):
             bar.update(files, total=p.files_total, completed=p.files_done, detail=p.current[-40:])
-            bar.update(arts, total=p.articles_total or None, completed=p.articles_done, detail=f"{p.chunks_done} chunks, {p.chunks_per_s:.1f} chunks/s")
+            bar.update(
+                arts,
+                total=p.articles_total or None,
+                completed=p.articles_done,
+                detail=f"{p.chunks_done} chunks, {p.chunks_per_s:.1f} chunks/s",
+            )
 
         result = ingest_paths(paths, settings, prune=prune, on_progress=show)
     if as_json:
@@ -66,9 +81,22 @@ def ingest(
         for f in result.files:
             reason = f.error or ("; ".join(f.warnings) if f.warnings else "")
             reason = reason.removeprefix(f.path).lstrip(": ") if reason.startswith(f.path) else reason
-            table.add_row(f.path, str(f.added), str(f.updated), str(f.unchanged), str(f.failed), reason, style="red" if f.error else None)
+            table.add_row(
+                f.path,
+                str(f.added),
+                str(f.updated),
+                str(f.unchanged),
+                str(f.failed),
+                reason,
+                style="red" if f.error else None,
+            )
         d = result.as_dict()
-        table.add_row("total", *(str(d[k]) for k in ("added", "updated", "unchanged", "failed")), f"{result.pruned} pruned" if prune else "", style="bold")
+        table.add_row(
+            "total",
+            *(str(d[k]) for k in ("added", "updated", "unchanged", "failed")),
+            f"{result.pruned} pruned" if prune else "",
+            style="bold",
+        )
         out.print(table)
     raise typer.Exit(1 if result.total("failed") else 0)
 
@@ -223,7 +251,9 @@ app.add_typer(store_app, name="store")
 def store_serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
-    path: Annotated[Path | None, typer.Option(help="Folder of the server's data (default: DATA_DIR/chroma-server).")] = None,
+    path: Annotated[
+        Path | None, typer.Option(help="Folder of the server's data (default: DATA_DIR/chroma-server).")
+    ] = None,
 ) -> None:
     """Start a local Chroma server; point NEWSDESK_CHROMA_HOST/PORT at it from every app process."""
     import shutil
@@ -233,8 +263,12 @@ def store_serve(
     folder = path or settings.data_dir / "chroma-server"
     folder.mkdir(parents=True, exist_ok=True)
     chroma = shutil.which("chroma") or str(Path(sys.executable).with_name("chroma"))
-    console.print(f"Chroma server on http://{host}:{port}, data in {folder}; use NEWSDESK_CHROMA_HOST={host} NEWSDESK_CHROMA_PORT={port}")
-    raise typer.Exit(subprocess.call([chroma, "run", "--path", str(folder), "--host", host, "--port", str(port)]))
+    console.print(
+        f"Chroma server on http://{host}:{port}, data in {folder}; use NEWSDESK_CHROMA_HOST={host} NEWSDESK_CHROMA_PORT={port}"
+    )
+    raise typer.Exit(
+        subprocess.call([chroma, "run", "--path", str(folder), "--host", host, "--port", str(port)])
+    )
 
 
 def main() -> None:

@@ -29,10 +29,16 @@ class Settings(BaseSettings):
     embed_batch_size: int = Field(32, description="Chunks per embedding batch.")
     chunk_tokens: int = Field(220, description="Largest chunk, in tokens of the embedder's tokenizer.")
     chunk_min_tokens: int = Field(180, description="A chunk is closed once past this size at a sentence end.")
-    chunk_overlap_tokens: int = Field(40, description="Up to this many tokens of whole sentences repeat between chunks.")
-    ingest_batch_chunks: int = Field(256, description="Chunks embedded and committed per step; a crash loses at most one step.")
+    chunk_overlap_tokens: int = Field(
+        40, description="Up to this many tokens of whole sentences repeat between chunks."
+    )
+    ingest_batch_chunks: int = Field(
+        256, description="Chunks embedded and committed per step; a crash loses at most one step."
+    )
     max_file_mb: float = Field(20.0, description="Larger input files are refused with a clear error.")
-    story_threshold: float = Field(0.88, description="Article-vector cosine at which two articles count as one story.")
+    story_threshold: float = Field(
+        0.88, description="Article-vector cosine at which two articles count as one story."
+    )
     story_days: int = Field(3, description="Articles more than this many days apart are never one story.")
     record_db_url: str = Field("", description="SQL URL of the ingest record; empty: SQLite in data_dir.")
     chroma_host: str = Field("", description="Chroma server host; empty: embedded store in data_dir.")
@@ -48,8 +54,13 @@ class Settings(BaseSettings):
     top_k: int = Field(6, description="Passages given to the answer engine.")
     per_story: int = Field(2, description="At most this many passages of one story in the context.")
     refusal_threshold: float = Field(0.5, description="Evidence score under which the answer is a refusal.")
-    recency_boost: float = Field(0.5, description="Weight of recency in ranking: a bonus halving every week before the question date (0 disables).")
-    fetch_k: int = Field(100, description="Candidates fetched from each of dense and BM25 search before fusion.")
+    recency_boost: float = Field(
+        0.5,
+        description="Weight of recency in ranking: a bonus halving every week before the question date (0 disables).",
+    )
+    fetch_k: int = Field(
+        100, description="Candidates fetched from each of dense and BM25 search before fusion."
+    )
     support_threshold: float = Field(
         0.45, description="LLM answer sentences whose cited passages back them less than this are flagged."
     )
@@ -84,7 +95,9 @@ def env_example() -> str:
     ]
     for name, field in Settings.model_fields.items():
         default = field.default.as_posix() if isinstance(field.default, Path) else field.default
-        default = "./" + default if name == "data_dir" and not str(default).startswith((".", "/")) else default
+        default = (
+            "./" + default if name == "data_dir" and not str(default).startswith((".", "/")) else default
+        )
         lines += [f"# {field.description}", f"NEWSDESK_{name.upper()}={'' if default is None else default}"]
     return "\n".join(lines) + "\n"
 

@@ -18,7 +18,25 @@ os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "data" / "sample"
 _WORD = re.compile(r"\w+")
-_STOP = {"the", "a", "an", "of", "to", "in", "on", "and", "is", "was", "for", "that", "with", "by", "at", "as", "it"}
+_STOP = {
+    "the",
+    "a",
+    "an",
+    "of",
+    "to",
+    "in",
+    "on",
+    "and",
+    "is",
+    "was",
+    "for",
+    "that",
+    "with",
+    "by",
+    "at",
+    "as",
+    "it",
+}
 
 
 class WordOverlapEmbedder(Embeddings):
@@ -38,7 +56,9 @@ class WordOverlapEmbedder(Embeddings):
         return vec / norm if norm else vec
 
     def encode(self, texts, batch_size=None) -> np.ndarray:
-        return np.stack([self._vector(t) for t in texts]) if texts else np.zeros((0, self.dimension), np.float32)
+        return (
+            np.stack([self._vector(t) for t in texts]) if texts else np.zeros((0, self.dimension), np.float32)
+        )
 
     def embed_documents(self, texts):
         return self.encode(list(texts)).tolist()

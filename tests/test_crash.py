@@ -14,7 +14,12 @@ from tests.test_ingest import ROOT, _records, _state, _write_jsonl
 
 
 def _ingest_process(path: Path, data: Path) -> subprocess.Popen:
-    env = {**os.environ, "NEWSDESK_DATA_DIR": str(data), "NEWSDESK_INGEST_BATCH_CHUNKS": "4", "HF_HUB_OFFLINE": "1"}
+    env = {
+        **os.environ,
+        "NEWSDESK_DATA_DIR": str(data),
+        "NEWSDESK_INGEST_BATCH_CHUNKS": "4",
+        "HF_HUB_OFFLINE": "1",
+    }
     return subprocess.Popen([sys.executable, "-m", "newsdesk.cli", "ingest", str(path), "--json"], env=env, cwd=ROOT,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)  # fmt: skip
 
@@ -41,7 +46,9 @@ def _kill_mid_batch(path: Path, data: Path, after_articles: int) -> None:
             return
         time.sleep(0.01)
     proc.kill()
-    raise AssertionError(f"ingest ended before it could be killed mid-batch: {proc.communicate()[1][-2000:]!r}")
+    raise AssertionError(
+        f"ingest ended before it could be killed mid-batch: {proc.communicate()[1][-2000:]!r}"
+    )
 
 
 def test_kill_mid_batch_then_rerun_equals_clean_ingest(tmp_path, settings, real_embedder):

