@@ -15,6 +15,7 @@ _ABBREVIATIONS = {
 # A sentence ends at . ! ? (and closing quotes or brackets) before whitespace and a capital, digit or quote.
 _END = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9])")
 _BLOCK = re.compile(r"[^\n]+")
+MAX_CHARS_PER_TOKEN = 12  # a chunk never holds more characters than this many per allowed token
 
 
 def _is_abbreviation(text: str, end: int) -> bool:
@@ -66,6 +67,18 @@ def _pieces(
     return [_strip(text, a, b) for a, b in zip(cuts, cuts[1:], strict=False) if text[a:b].strip()]
 
 
+def _slices(text: str, span: tuple[int, int], max_chars: int) -> list[tuple[int, int]]:
+    """Cut a span longer than max_chars (one giant "token", e.g. a line without spaces) at character bounds."""
+    start, end = span
+    if end - start <= max_chars:
+        return [span]
+    return [
+        _strip(text, a, min(a + max_chars, end))
+        for a in range(start, end, max_chars)
+        if text[a : min(a + max_chars, end)].strip()
+    ]
+
+
 def chunk_spans(
     text: str,
     count_tokens: Callable[[Sequence[str]], list[int]],
@@ -78,11 +91,16 @@ def chunk_spans(
     sentences = split_sentences(text)
     counts = count_tokens([text[s:e] for s, e in sentences])
     units: list[tuple[tuple[int, int], int]] = []
+    max_chars = max_tokens * MAX_CHARS_PER_TOKEN
     for span, n in zip(sentences, counts, strict=False):
-        if n <= max_tokens:
+        if n <= max_tokens and span[1] - span[0] <= max_chars:
             units.append((span, n))
         else:
-            pieces = _pieces(text, span, max_tokens, token_spans)
+            pieces = [
+                p
+                for piece in _pieces(text, span, max_tokens, token_spans)
+                for p in _slices(text, piece, max_chars)
+            ]
             units.extend(zip(pieces, count_tokens([text[a:b] for a, b in pieces]), strict=False))
     chunks: list[tuple[int, int]] = []
     current: list[tuple[tuple[int, int], int]] = []
@@ -90,12 +108,19 @@ def chunk_spans(
     fresh = 0  # units in current that are not overlap
     for unit in units:
         paragraph_break = current and "\n\n" in text[current[-1][0][1] : unit[0][0]]
-        if current and fresh and (size + unit[1] > max_tokens or (paragraph_break and size >= min_tokens)):
+        too_long = (
+            size + unit[1] > max_tokens or unit[0][1] - current[0][0][0] > max_chars if current else False
+        )
+        if current and fresh and (too_long or (paragraph_break and size >= min_tokens)):
             chunks.append((current[0][0][0], current[-1][0][1]))
             overlap: list[tuple[tuple[int, int], int]] = []
             kept = 0
             for prev in reversed(current):
-                if kept + prev[1] > overlap_tokens or kept + prev[1] + unit[1] > max_tokens:
+                if (
+                    kept + prev[1] > overlap_tokens
+                    or kept + prev[1] + unit[1] > max_tokens
+                    or unit[0][1] - prev[0][0] > max_chars
+                ):
                     break
                 overlap.insert(0, prev)
                 kept += prev[1]

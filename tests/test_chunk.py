@@ -74,3 +74,11 @@ def test_chunk_spans_always_slice_the_text(text):
     for s, e in chunk_spans(text, emb.count_tokens, emb.token_spans, 12, 8, 4):
         assert 0 <= s < e <= len(text)
         assert text[s:e].strip() == text[s:e]
+
+
+def test_a_giant_line_without_spaces_is_cut_by_characters(fake_embedder):
+    text = "Start. " + "x" * 50_000 + " End."
+    spans = chunk_spans(text, fake_embedder.count_tokens, fake_embedder.token_spans, 100, 80, 20)
+    assert len(spans) > 40
+    assert max(e - s for s, e in spans) <= 100 * 12
+    assert "".join(text[s:e] for s, e in spans).replace(" ", "") == text.replace(" ", "")
