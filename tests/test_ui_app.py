@@ -259,3 +259,17 @@ def test_sources_page_lists_searches_and_shows_chunks(seeded):
     assert at.dataframe[0].value["url"].isna().all()
     at.text_input(key="search").set_value("TT rock").run()
     assert len(at.dataframe[0].value) == 1
+
+
+def test_chroma_server_down_is_an_error_with_the_fix(seeded, env):
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]  # nothing listens here once the socket closes
+    env.setenv("NEWSDESK_CHROMA_HOST", "127.0.0.1")
+    env.setenv("NEWSDESK_CHROMA_PORT", str(port))
+    at = ask(app(), QUESTION)
+    text = at.error[0].value.replace("\\", "")
+    assert f"127.0.0.1:{port}" in text and "Fix:" in text
+    assert "newsdesk store serve" in text or "NEWSDESK_CHROMA_HOST" in text
