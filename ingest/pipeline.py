@@ -298,8 +298,9 @@ def ingest_paths(
                     file_report.updated += 1
                 else:
                     file_report.added += 1
+                version = ingestor.version(article)
                 for c in chunks:
-                    c.version = ingestor.version(article)
+                    c.version = version
                 pending.append((article, chunks))
                 pending_chunks += len(chunks)
                 if pending_chunks >= settings.ingest_batch_chunks:
