@@ -269,7 +269,8 @@ def ingest_paths(
             stored = ingestor.catalog.hashes(a.id for a in articles)
             for article in articles:
                 previous = stored.get(article.id)
-                if previous == ingestor.version(article):
+                version = ingestor.version(article)
+                if previous == version:
                     file_report.unchanged += 1
                     progress.articles_done += 1
                     continue
@@ -298,7 +299,6 @@ def ingest_paths(
                     file_report.updated += 1
                 else:
                     file_report.added += 1
-                version = ingestor.version(article)
                 for c in chunks:
                     c.version = version
                 pending.append((article, chunks))
