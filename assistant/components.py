@@ -6,7 +6,7 @@ import threading
 from dataclasses import dataclass, field
 
 from assistant.corpus import Corpus
-from assistant.extractive import SentenceCache
+from assistant.sentences import SentenceCache
 from assistant.retrieve import Retriever
 from newsdesk.errors import EmptyStoreError
 

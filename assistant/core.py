@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date, datetime
 
 import numpy as np
@@ -11,9 +12,10 @@ import numpy as np
 from assistant.citations import MarkerStream, Renumbering, split_answer, support_scores, supporting_span
 from assistant.components import get_components
 from assistant.dates import apply_question_dates
-from assistant.extractive import choose, score_sentences
+from assistant.extractive import compose
 from assistant.followup import llm_rewrite, rule_rewrite
 from assistant.refusal import REFUSAL_TEXT, evidence, features
+from assistant.sentences import score_sentences
 from assistant.terms import term_set
 from assistant.types import Answer, Filters, Source
 from ingest.chunk import split_sentences
@@ -66,6 +68,32 @@ def _source(n: int, passage, span: tuple[int, int], corpus) -> Source:
     )  # fmt: skip
 
 
+@dataclass
+class Gathered:
+    """What the engines work from: the question's filters, the passages, scored sentences and the evidence."""
+
+    filters: Filters
+    query: str
+    found: object  # retrieve.Retrieval
+    sentences: list
+    features: dict
+    score: float
+
+
+def gather(standalone: str, filters, settings, comps, today: date, cutoff: date | None) -> Gathered:
+    """Dates read from the question, passages retrieved, sentences scored and the refusal evidence weighed."""
+    used, query = apply_question_dates(standalone, filters, today)
+    qvec = np.asarray(comps.embedder.embed_query(query), dtype=np.float32)
+    with guard(settings, "searching the articles"):
+        found = comps.retriever(settings).search(
+            query, qvec, used, today, cutoff=cutoff, top_k=settings.top_k, per_story=settings.per_story
+        )
+    corpus = comps.corpus()
+    sentences = score_sentences(query, qvec, found.passages, comps.embedder, corpus.idf, comps.sentences)
+    feats = features(query, found, sentences, corpus, today, standalone)
+    return Gathered(used, query, found, sentences, feats, evidence(feats))
+
+
 def stream_answer(
     question, history=(), filters=None, settings=None, as_of=None, *, embedder=None, llm=None
 ) -> Iterator:
@@ -95,15 +123,8 @@ def stream_answer(
             standalone = llm_rewrite(question, history, comps.llm)
         except Exception as exc:
             raise as_llm_error(exc, settings) from exc
-    used, query = apply_question_dates(standalone, filters, today)
-    qvec = np.asarray(comps.embedder.embed_query(query), dtype=np.float32)
-    with guard(settings, "searching the articles"):
-        found = comps.retriever(settings).search(
-            query, qvec, used, today, cutoff=explicit, top_k=settings.top_k, per_story=settings.per_story
-        )
-    sentences = score_sentences(query, qvec, found.passages, comps.embedder, corpus.idf, comps.sentences)
-    feats = features(query, found, sentences, corpus, today, standalone)
-    score = evidence(feats)
+    g = gather(standalone, filters, settings, comps, today, explicit)
+    used, found, sentences, feats, score = g.filters, g.found, g.sentences, g.features, g.score
     result = Answer(question=question, text="", engine=engine, standalone_question=standalone, filters=used,
                     evidence=round(score, 4), evidence_features={k: round(v, 4) for k, v in feats.items()},
                     retrieved=[{"article_id": a.id, "chunk_id": cid, "url": a.url, "title": a.title, "score": round(s, 5)}
@@ -120,17 +141,16 @@ def stream_answer(
 
 
 def _extractive(result: Answer, passages: list, sentences: list, corpus) -> Iterator[str]:
-    """Compose the answer from the chosen sentences, numbering sources in order of first citation."""
-    order: list[int] = []
-    pieces = []
-    for s in choose(sentences):
-        if s.passage not in order:
-            order.append(s.passage)
-            result.sources.append(_source(len(order), passages[s.passage], (s.start, s.end), corpus))
-        piece = f"{s.text} [{order.index(s.passage) + 1}]"
-        pieces.append(piece)
-        yield piece if len(pieces) == 1 else " " + piece
-    result.text = " ".join(pieces)
+    """The short answer, then the chosen sentences; one numbered card per cited article."""
+    text, short, _, cards = compose(result.standalone_question or result.question, passages, sentences)
+    for n, card in enumerate(cards.values(), 1):
+        first = passages[card.passages[0]]
+        source = _source(n, first, card.spans[0] if card.spans else (0, 0), corpus)
+        source.text, source.spans, source.answer_span = card.text, card.spans, card.answer_span
+        source.end = max(passages[i].end for i in card.passages)
+        result.sources.append(source)
+    result.text, result.short_answer = text, short
+    yield text
 
 
 def _with_llm(result: Answer, question: str, passages: list, comps, corpus, settings) -> Iterator[str]:

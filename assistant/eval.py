@@ -12,8 +12,10 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from assistant.citations import MARKER, marker_numbers
+from assistant.coverage import holds, norm_text
 from newsdesk.errors import InputError
 
+_MARKERS = re.compile(r"\s*\[[\d,\s]+\]")
 _FIX = 'one JSON object per line: {"question": ..., "answer": ...} (optional "gold_urls", "date"), or MultiHop-RAG\'s {"query", "answer", "evidence_list"}'
 
 
@@ -104,8 +106,7 @@ def norm_url(url: str) -> str:
 
 def _norm_text(text: str) -> str:
     """Lower case, quotes and extra spaces removed, for substring matching."""
-    text = re.sub(r"[“”\"‘’'`]", "", text.lower())
-    return " ".join(text.split())
+    return norm_text(text)
 
 
 def gold_rank(
@@ -135,11 +136,15 @@ def mrr_at(ranks: list[int | None], k: int) -> float:
 
 
 def answer_holds(answer, expected: str) -> bool:
-    """True when the expected answer's text is in the answer or in a cited snippet."""
-    want = _norm_text(expected).strip(" .")
-    if not want or answer.refused:
+    """Lenient: the expected answer's text is in the answer or in a cited snippet."""
+    if answer.refused:
         return False
-    return any(want in _norm_text(t) for t in [answer.text, *(s.text for s in answer.sources)])
+    return any(holds(t, expected) for t in [answer.text, *(s.text for s in answer.sources)])
+
+
+def answer_states(answer, expected: str) -> bool:
+    """Strict: the answer text itself, not its snippets, holds the expected answer."""
+    return not answer.refused and holds(_MARKERS.sub(" ", answer.text), expected)
 
 
 def phantom_markers(answer) -> int:
@@ -161,7 +166,8 @@ def percentile(values: list[float], q: float) -> float:
 
 
 def run_eval(questions: list[Question], settings, k: int = 10, ask: Callable | None = None,
-             on_progress: Callable[[int, int], None] | None = None, chunk_text: Callable[[str], str] | None = None) -> tuple[dict, list[dict]]:  # fmt: skip
+             on_progress: Callable[[int, int], None] | None = None, chunk_text: Callable[[str], str] | None = None,
+             coverage=None) -> tuple[dict, list[dict]]:  # fmt: skip
     """Ask every question alone (as of its date, when it has one); return the figures and per-question rows."""
     if ask is None:
         from assistant.core import answer as ask
@@ -170,13 +176,19 @@ def run_eval(questions: list[Question], settings, k: int = 10, ask: Callable | N
         started = time.perf_counter()
         a = ask(q.text, settings=settings, as_of=q.date)
         ms = (time.perf_counter() - started) * 1000
+        scored = q.answer is not None and not q.offcorpus
         rows.append({
-            "id": q.id, "question": q.text, "offcorpus": q.offcorpus, "refused": a.refused, "ms": ms,
+            "id": q.id, "question": q.text, "offcorpus": q.offcorpus,
+            "covered": bool(scored and coverage is not None and coverage.covered(q.text, q.answer, q.batch)),
+            "refused": a.refused, "answer": a.text, "short_answer": a.short_answer, "expected": q.answer,
+            "sources": [{"n": s.n, "title": s.title, "text": s.text, "span": list(s.span)} for s in a.sources],
+            "strict": answer_states(a, q.answer) if scored else None,
+            "lenient": answer_holds(a, q.answer) if scored else None, "ms": ms,
             "rank": gold_rank(q, a.retrieved, chunk_text) if (q.gold_urls or q.evidence) else None,
-            "gold": bool(q.gold_urls or q.evidence), "has_answer": q.answer is not None and not q.offcorpus,
-            "holds": answer_holds(a, q.answer) if q.answer is not None and not q.offcorpus else None,
+            "gold": bool(q.gold_urls or q.evidence), "has_answer": scored,
+            "holds": answer_holds(a, q.answer) if scored else None,
             "phantoms": phantom_markers(a), "removed": len(a.removed_markers), "unsupported": len(a.unsupported),
-            "evidence": a.evidence, "features": a.evidence_features, "answer": a.text,
+            "evidence": a.evidence, "features": a.evidence_features, "batch": q.batch,
         })  # fmt: skip
         report(i + 1, len(questions))
     return figures(rows, k), rows
@@ -188,6 +200,8 @@ def figures(rows: list[dict], k: int = 10) -> dict:
     answered = [r for r in rows if r["has_answer"]]
     off = [r for r in rows if r["offcorpus"]]
     on = [r for r in rows if not r["offcorpus"]]
+    covered = [r for r in on if r.get("covered")]
+    uncovered = [r for r in on if not r.get("covered")]
     ms = [r["ms"] for r in rows]
     ratio = lambda part, whole: round(len(part) / len(whole), 3) if whole else None  # noqa: E731
     return {
@@ -198,6 +212,12 @@ def figures(rows: list[dict], k: int = 10) -> dict:
         f"hit@{k}": round(hit_at(ranks, k), 3) if ranks else None,
         f"mrr@{k}": round(mrr_at(ranks, k), 3) if ranks else None,
         "answer_recall": ratio([r for r in answered if r["holds"]], answered),
+        "covered_questions": len(covered),
+        "strict_recall_covered": ratio([r for r in covered if r["strict"]], covered),
+        "lenient_recall_covered": ratio([r for r in covered if r["lenient"]], covered),
+        "false_refusal_covered": ratio([r for r in covered if r["refused"]], covered),
+        "refusal_offcorpus": ratio([r for r in off if r["refused"]], off),
+        "refusal_not_covered": ratio([r for r in uncovered if r["refused"]], uncovered),
         "phantom_citations": sum(r["phantoms"] for r in rows),
         "removed_markers": sum(r["removed"] for r in rows),
         "unsupported_sentences": sum(r["unsupported"] for r in rows),
@@ -207,6 +227,17 @@ def figures(rows: list[dict], k: int = 10) -> dict:
         "p50_ms": round(percentile(ms, 50), 1),
         "p95_ms": round(percentile(ms, 95), 1),
     }
+
+
+_ROW_KEYS = ("id", "question", "offcorpus", "covered", "refused", "answer", "short_answer", "sources", "strict",
+             "lenient", "ms")  # fmt: skip
+
+
+def write_rows(path: str | Path, rows: list[dict]) -> None:
+    """One JSON line per question: what was asked, answered and cited, and how it scored."""
+    with open(path, "w", encoding="utf-8") as f:
+        for r in rows:
+            f.write(json.dumps({k: r.get(k) for k in _ROW_KEYS} | {"expected": r.get("expected")}) + "\n")
 
 
 def chunk_texts(settings) -> Callable[[str], str]:

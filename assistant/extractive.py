@@ -1,156 +1,127 @@
-"""The extractive engine: the retrieved sentences that best answer the question, each with its [n]."""
+"""The extractive engine: the short answer, then the few sentences that add something, each with its [n]."""
 
 from __future__ import annotations
 
-import re
-import threading
-from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-import numpy as np
-
-from assistant.terms import names, overlap, term_set, with_variants
-from ingest.chunk import split_sentences
-
-MAX_SENTENCES = 4
-EMBED_CANDIDATES = 4
-_LETTERS = re.compile(r"[A-Za-z]{2}")
-_BRACKETED = re.compile(r"\[([\d\s,–and-]+)\]")
-_WHO_IS = re.compile(r"^(?:who|what)\s+(?:is|was|are|were)\s+(.+?)\??$", re.I)
+from assistant import answer_types as at
+from assistant.sentences import Sentence, probability, ranker
 
 
 @dataclass
-class Sentence:
-    """A candidate answer sentence: its passage (index in the context), span in the passage text and scores."""
+class Card:
+    """One article's cited passages merged into one text, with the cited spans in that text."""
 
-    passage: int
-    start: int
-    end: int
-    text: str
-    overlap: float = 0.0
-    cosine: float = 0.0
-    score: float = 0.0
-    terms: frozenset = frozenset()
+    passages: list  # retrieve.Passage, in article order
+    text: str = ""
+    offsets: dict = field(default_factory=dict)  # passage index in the context -> its offset in text
+    spans: list = field(default_factory=list)
+    answer_span: tuple[int, int] | None = None
 
 
-class SentenceCache:
-    """Embeddings of sentences already seen, so repeated passages cost nothing."""
-
-    def __init__(self, size: int = 20000):
-        self.size = size
-        self.data: OrderedDict[tuple, np.ndarray] = OrderedDict()
-        self.lock = threading.Lock()
-
-    def encode(self, embedder, keys: list[tuple], texts: list[str]) -> np.ndarray:
-        """Vectors for texts, computing only the missing ones."""
-        with self.lock:
-            found = {k: self.data[k] for k in keys if k in self.data}
-        missing = [i for i, k in enumerate(keys) if k not in found]
-        if missing:
-            vecs = embedder.encode([texts[i] for i in missing])
-            for i, v in zip(missing, vecs, strict=True):
-                found[keys[i]] = np.asarray(v, dtype=np.float32)
-        with self.lock:
-            for k in keys:
-                self.data[k] = found[k]
-                self.data.move_to_end(k)
-            while len(self.data) > self.size:
-                self.data.popitem(last=False)
-        return np.stack([found[k] for k in keys]) if keys else np.zeros((0, 1), np.float32)
-
-
-def tidy(text: str) -> str:
-    """One line, single spaces, and an article's own "[3]" written "(3)" so it cannot pass for a citation."""
-    return _BRACKETED.sub(r"(\1)", " ".join(text.split()))
-
-
-def score_sentences(
-    query: str, qvec: np.ndarray, passages: list, embedder, idf, cache: SentenceCache
-) -> list[Sentence]:
-    """Every usable sentence of the passages, scored by embedding similarity and rarity-weighted term overlap."""
-    qterms = term_set(query)
-    weights = {t: idf(t) for t in qterms}
-    defined = _defined_name(query)
-    found: list[Sentence] = []
-    for i, p in enumerate(passages):
-        title_terms = with_variants(p.article.title_terms)
-        for s, e in split_sentences(p.text):
-            text = p.text[s:e]
-            if len(text) < 25 or not _LETTERS.search(text):
-                continue
-            terms = with_variants(term_set(text))
-            ov = overlap(qterms, terms, weights)
-            ov_title = overlap(qterms, terms | title_terms, weights)
-            bonus = 0.15 if defined and _defines(defined, text) else 0.0
-            found.append(
-                Sentence(i, s, e, tidy(text), 0.8 * ov + 0.2 * ov_title + bonus, terms=frozenset(terms))
-            )
-    if not found:
-        return []
-    found.sort(key=lambda x: (-x.overlap, x.passage))
-    head = found[:EMBED_CANDIDATES]
-    vecs = cache.encode(
-        embedder, [(passages[x.passage].chunk_id, x.start, x.end) for x in head], [x.text for x in head]
-    )
-    cos = vecs @ qvec if len(head) else []
-    for x, c in zip(head, cos, strict=True):
-        x.cosine = float(c)
-        x.score = 0.5 * x.cosine + 0.5 * x.overlap - 0.01 * x.passage
-    for x in found[EMBED_CANDIDATES:]:
-        x.score = (
-            0.5 * x.overlap - 0.01 * x.passage
-        )  # not embedded: ranked below embedded ones of equal overlap
-    found.sort(key=lambda x: -x.score)
-    return found
-
-
-def _defined_name(query: str) -> str:
-    """The name a "who is X?" question asks about ("" for other questions)."""
-    m = _WHO_IS.match(query.strip())
-    if not m:
-        return ""
-    found = names(m.group(1))
-    return found[-1].split()[-1] if found else ""
-
-
-def _defines(name: str, text: str) -> bool:
-    """True when a sentence introduces the name: "X, secretary of ..." or "Secretary ... X"."""
-    return bool(
-        re.search(rf"\b{re.escape(name)}\b,\s+(?:a|an|the|who|[a-z]+\s+(?:of|at|for|to))\b", text)
-    ) or bool(
-        re.search(rf"\b(?:[A-Z][a-z]+ )+(?:[A-Z][a-z]+ )?{re.escape(name)}\b", text)
-        and re.search(
-            r"\b(?:minister|secretary|president|chief|head|spokes\w+|leader|director|ceo|chair\w*)\b",
-            text,
-            re.I,
-        )
-    )
-
-
-def choose(
-    sentences: list[Sentence], max_sentences: int = MAX_SENTENCES, ratio: float = 0.8
-) -> list[Sentence]:
-    """1 to max_sentences good, non-redundant sentences, best first, preferring different passages."""
+def choose(sentences: list[Sentence], settings: dict | None = None) -> list[Sentence]:
+    """The lead sentence and the next ones that add something: no repeats, no weak ones, best first."""
     if not sentences:
         return []
+    c = settings or ranker()["compose"]
     best = sentences[0]
     chosen = [best]
-    floor = best.score * ratio
+    floor = max(c["min_probability"], probability(best) * c["ratio"])
     for x in sentences[1:]:
-        if len(chosen) >= max_sentences or x.score < floor:
+        if len(chosen) >= c["max_sentences"]:
             break
-        if any(_redundant(x, c) for c in chosen):
+        if probability(x) < floor:
             continue
-        if any(c.passage == x.passage for c in chosen) and x.score < best.score * 0.95:
+        if any(_redundant(x, y, c["redundancy"]) for y in chosen):
+            continue
+        if not _adds(x, chosen):
             continue
         chosen.append(x)
     return chosen
 
 
-def _redundant(a: Sentence, b: Sentence) -> bool:
+def _adds(x: Sentence, chosen: list[Sentence]) -> bool:
+    """True when a sentence brings a candidate answer or terms that the chosen ones lack."""
+    have = {c.text.casefold() for y in chosen for c in y.candidates}
+    if any(c.text.casefold() not in have for c in x.candidates):
+        return True
+    seen = frozenset().union(*(y.terms for y in chosen))
+    return len(x.terms - seen) >= max(3, len(x.terms) // 2)
+
+
+def _redundant(a: Sentence, b: Sentence, limit: float) -> bool:
     """True when two sentences say much the same (shared terms or overlapping spans)."""
     if a.passage == b.passage and a.start < b.end and b.start < a.end:
         return True
     if not a.terms or not b.terms:
         return a.text == b.text
-    return len(a.terms & b.terms) / min(len(a.terms), len(b.terms)) > 0.6
+    return len(a.terms & b.terms) / min(len(a.terms), len(b.terms)) > limit
+
+
+def short_answer(question: str, lead: Sentence) -> at.Candidate | None:
+    """The phrase of the lead sentence that answers the question, when the question asks for a typed thing."""
+    if at.question_type(question) in (at.OTHER, at.YESNO, at.REASON):
+        return None
+    return at.best_candidate(lead.text, lead.candidates, question)
+
+
+def merge_cards(passages: list, cited: list[int]) -> dict[str, Card]:
+    """One card per article: its cited passages joined in article order, overlaps merged."""
+    cards: dict[str, Card] = {}
+    for i in dict.fromkeys(cited):
+        cards.setdefault(passages[i].article.id, Card([])).passages.append(i)
+    for card in cards.values():
+        card.passages.sort(key=lambda i: passages[i].start)
+        text, end = "", None  # end: the article offset where text stops
+        for i in card.passages:
+            p = passages[i]
+            if end is not None and p.start <= end:
+                card.offsets[i] = len(text) - (end - p.start)
+                if p.end > end:
+                    text += p.text[end - p.start :]
+                    end = p.end
+            else:
+                text += "\n…\n" if text else ""
+                card.offsets[i] = len(text)
+                text += p.text
+                end = p.end
+        card.text = text
+    return cards
+
+
+def compose(question: str, passages: list, sentences: list[Sentence]) -> tuple[str, str | None, list, dict]:
+    """The answer text, the short answer, the (sentence, card key) citations in order, and the cards."""
+    chosen = choose(sentences)
+    if not chosen:
+        return "", None, [], {}
+    cards = merge_cards(passages, [s.passage for s in chosen])
+    keys: list[str] = []
+    cited = []
+    for s in chosen:
+        key = passages[s.passage].article.id
+        if key not in keys:
+            keys.append(key)
+        card = cards[key]
+        offset = card.offsets.get(s.passage, 0)
+        card.spans.append((offset + s.start, offset + s.end))
+        cited.append((s, key))
+    lead = chosen[0]
+    cand = short_answer(question, lead)
+    pieces = []
+    if cand is not None:
+        key = passages[lead.passage].article.id
+        span = _phrase_span(passages[lead.passage].text, lead, cand)
+        if span is not None:
+            offset = cards[key].offsets.get(lead.passage, 0)
+            cards[key].answer_span = (offset + span[0], offset + span[1])
+        pieces.append(f"{cand.text} [{keys.index(key) + 1}].")
+    for s, key in cited:
+        pieces.append(f"{s.text} [{keys.index(key) + 1}]")
+    ordered = {k: cards[k] for k in keys}
+    return " ".join(pieces), (cand.text if cand else None), cited, ordered
+
+
+def _phrase_span(passage_text: str, sentence: Sentence, cand: at.Candidate) -> tuple[int, int] | None:
+    """The candidate's span in the passage text (the sentence text is tidied, so it is looked up again)."""
+    i = passage_text.find(cand.text, sentence.start, sentence.end + 1)
+    return (i, i + len(cand.text)) if i >= 0 else None

@@ -2,34 +2,17 @@
 
 from __future__ import annotations
 
+import functools
+import json
 import math
 import re
 from datetime import date
+from importlib import resources
 
+from assistant.sentences import probability
 from assistant.terms import content_terms, names, overlap, term_set, with_variants
 
 REFUSAL_TEXT = "The ingested articles don't cover this."
-# Logistic weights over the features below, fitted by bench/answer.py --fit on rtqa-dev (its 179 questions,
-# asked alone as of their dates, against offcorpus.jsonl, classes balanced) plus the sample-article questions
-# as a sanity constraint. At the default threshold 0.5 this refuses about 0.87 of the off-corpus questions and
-# about 0.27 of the others (0.79 / 0.27 cross-validated); a quarter of those others have no article that holds
-# their answer. Lower NEWSDESK_REFUSAL_THRESHOLD trades refusals for fewer false refusals.
-WEIGHTS = {
-    "bias": -4.347,
-    "best_sentence": 1.363,
-    "bigrams": 1.106,
-    "coverage_best": 3.218,
-    "coverage_context": -0.132,
-    "covering_articles": -0.536,
-    "names_found": -0.441,
-    "numbers_found": 0.567,
-    "rare_best": 0.937,
-    "sentence_cos": 0.615,
-    "stale": -1.229,
-    "top_dense": 2.07,
-}
-
-
 _NUMBER = re.compile(r"\d[\d,.]*\d(?:st|nd|rd|th)?|\d(?:st|nd|rd|th)?")
 _CUE = re.compile(
     r"\b(this|last|next) (week|month|year|weekend)\b|\brecent(ly)?\b|\b(newly|latest|just|now|currently|today|tonight|"
@@ -84,9 +67,13 @@ def features(
     embedded = [s.cosine for s in sentences if s.cosine]
     numbers = _numbers(query)
     passage_numbers = _numbers(" ".join(texts))
+    head = sentences[:5]
+    typed = bool(head) and head[0].features.get("typed", 0.0) > 0
     return {
         "top_dense": retrieval.top_dense,
-        "best_sentence": sentences[0].score if sentences else 0.0,
+        "best_sentence": probability(sentences[0]) if sentences else 0.0,
+        "type_found": max((s.features.get("type_match", 0.0) for s in head), default=0.0) if typed else 1.0,
+        "best_rare": max((s.features.get("rare", 0.0) for s in head), default=0.0),
         "sentence_cos": max(embedded, default=0.0),
         "coverage_best": max((overlap(qterms, s, weights) for s in sets), default=0.0),
         "coverage_context": overlap(qterms, context, weights),
@@ -99,8 +86,15 @@ def features(
     }
 
 
+@functools.lru_cache(maxsize=1)
+def fitted_weights() -> dict[str, float]:
+    """The refusal weights that bench/fit_answers.py fitted on rtqa-train."""
+    doc = json.loads(resources.files("assistant").joinpath("fitted/refusal.json").read_text())
+    return doc["weights"]
+
+
 def evidence(feats: dict[str, float], weights: dict[str, float] | None = None) -> float:
     """The evidence score: a logistic function of the features."""
-    w = weights or WEIGHTS
+    w = weights or fitted_weights()
     z = w.get("bias", 0.0) + sum(w.get(k, 0.0) * v for k, v in feats.items())
     return 1.0 / (1.0 + math.exp(-max(min(z, 50.0), -50.0)))

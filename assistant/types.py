@@ -38,6 +38,8 @@ class Source:
     story_id: str = ""
     start: int = 0  # offset of text in the article body
     end: int = 0
+    spans: list[tuple[int, int]] = field(default_factory=list)  # every cited span of text (span is the first)
+    answer_span: tuple[int, int] | None = None  # the short answer's characters in text
 
 
 @dataclass
@@ -47,6 +49,7 @@ class Answer:
     question: str
     text: str
     sources: list[Source] = field(default_factory=list)
+    short_answer: str | None = None  # the phrase that answers the question, when one of its type was found
     refused: bool = False
     engine: str = "extractive"
     seconds: float = 0.0
@@ -64,6 +67,7 @@ class Answer:
         """The `ask --json` shape."""
         return {
             "answer": self.text,
+            "short_answer": self.short_answer,
             "refused": self.refused,
             "sources": [
                 {
@@ -74,6 +78,8 @@ class Answer:
                     "url": s.url,
                     "text": s.text,
                     "span": list(s.span),
+                    "spans": [list(x) for x in s.spans],
+                    "answer_span": list(s.answer_span) if s.answer_span else None,
                     "also_reported_by": s.also_reported_by,
                 }  # fmt: skip
                 for s in self.sources

@@ -191,11 +191,14 @@ def eval_questions(
     ] = None,
     k: Annotated[int, typer.Option("--k", min=1, max=20, help="Ranking depth of Hit@k and MRR@k.")] = 10,
     as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
+    rows: Annotated[Path | None, typer.Option("--rows", help="Write one JSON line per question here.")] = None,
 ) -> None:
     """Run every question through the assistant: retrieval, answer, citation, refusal and latency figures."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from assistant.eval import chunk_texts, load_questions, run_eval
+    from assistant.coverage import Coverage
+    from assistant.eval import chunk_texts, load_questions, run_eval, write_rows
+    from ingest.catalog import Catalog
 
     settings = _settings()
     items = load_questions(questions)
@@ -206,10 +209,13 @@ def eval_questions(
         console=console, disable=as_json or not console.is_terminal, transient=True,
     ) as bar:  # fmt: skip
         task = bar.add_task("questions", total=len(items))
-        figures, _rows = run_eval(
+        figures, per_question = run_eval(
             items, settings, k=k, on_progress=lambda done, total: bar.update(task, completed=done),
             chunk_text=chunk_texts(settings) if any(q.evidence for q in items) else None,
+            coverage=Coverage.from_catalog(Catalog(settings.record_url)),
         )  # fmt: skip
+    if rows is not None:
+        write_rows(rows, per_question)
     if as_json:
         typer.echo(json.dumps(figures))
         return

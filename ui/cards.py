@@ -40,7 +40,7 @@ def show_source(source, key: str, settings) -> None:
         url = render.safe_url(source.url)
         if url:
             st.link_button("Open article", url, icon=":material/open_in_new:")
-        st.markdown(render.highlighted_md(source.text, source.span))
+        st.markdown(render.highlighted_md(source.text, source.span, spans=source.spans, answer=source.answer_span))
         others = render.also_reported_md(source.also_reported_by)
         if others:
             st.caption(others)

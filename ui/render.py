@@ -58,15 +58,32 @@ def _highlight_line(line: str, color: str) -> str:
     return f"{lead}:{color}-background[{_escape(core)}]{trail}"
 
 
-def highlighted_md(text: str, span: tuple[int, int] | None, color: str = _HIGHLIGHT_COLOR) -> str:
-    """The passage with its supporting characters highlighted; all of it escaped."""
+def highlighted_md(
+    text: str, span: tuple[int, int] | None, color: str = _HIGHLIGHT_COLOR, *, spans=None, answer=None
+) -> str:
+    """The passage with its supporting characters highlighted (every span of spans) and the answer in bold."""
     text = text or ""
-    if not span:
+    marks = [(max(0, int(a)), min(len(text), int(b))) for a, b in (spans or ([span] if span else []))]
+    marks = [(a, b) for a, b in marks if b > a]
+    if not marks:
         return escape_md(text)
-    start, end = max(0, int(span[0])), min(len(text), int(span[1]))
-    if end <= start:
-        return escape_md(text)
-    return _dedent(_escape(text[:start]) + _highlight(text[start:end], color) + _escape(text[end:]))
+    cuts = sorted({0, len(text), *(x for m in marks for x in m), *(answer or ())})
+    out = []
+    for a, b in zip(cuts, cuts[1:], strict=False):
+        piece = text[a:b]
+        lit = any(s <= a and b <= e for s, e in marks)
+        bold = bool(answer) and answer[0] <= a and b <= answer[1] and bool(piece.strip())
+        if lit and bold and "\n" not in piece:
+            core = piece.strip()
+            lead, trail = piece[: len(piece) - len(piece.lstrip())], piece[len(piece.rstrip()) :]
+            out.append(f"{lead}:{color}-background[**{_escape(core)}**]{trail}")
+        elif lit:
+            out.append(_highlight(piece, color))
+        elif bold:
+            out.append(f"**{_escape(piece)}**")
+        else:
+            out.append(_escape(piece))
+    return _dedent("".join(out))
 
 
 def answer_md(text: str, numbers: set[int] | None = None) -> str:

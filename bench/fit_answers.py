@@ -1,0 +1,203 @@
+#!/usr/bin/env python3
+"""Fit the sentence ranker and the refusal evidence on rtqa-train, check both on rtqa-dev, write the data files.
+
+Usage: python bench/fit_answers.py --train-store DIR [--train-set PATH] --dev-store DIR [--dev-set PATH] [--write]
+Each store must already hold its set's weekly batches (`newsdesk ingest SET/articles`). Weak labels need no hand
+work: a sentence that contains the right choice's text answers its question; a question is covered when an article
+of its batch holds that text and two of its three rarest words. Fits with scikit-learn's logistic regression.
+Prints per-set figures and one JSON line; --write saves assistant/fitted/sentence_ranker.json and refusal.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import pickle
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[0] = str(ROOT)  # not bench/: bench/concurrent.py would shadow the stdlib package
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+SHARED = ROOT.parent / "shared" / "bench"
+FITTED = ROOT / "assistant" / "fitted"
+
+
+def collect(set_dir: Path, store: Path, cache: Path) -> list[dict]:
+    """Per question: its passages (retrieved once and cached), label data and coverage."""
+    if cache.exists():
+        return pickle.loads(cache.read_bytes())
+    from assistant.components import get_components
+    from assistant.core import gather
+    from assistant.coverage import Coverage
+    from assistant.eval import load_questions
+    from newsdesk.settings import Settings
+
+    settings = Settings(data_dir=store)
+    comps = get_components(settings)
+    coverage = Coverage.from_catalog(comps.catalog)
+    questions = load_questions(set_dir / "questions.jsonl")
+    questions += load_questions(set_dir / "offcorpus.jsonl", offcorpus=True)
+    out = []
+    for i, q in enumerate(questions):
+        today = date.fromisoformat(q.date) if q.date else date.today()
+        g = gather(q.text, None, settings, comps, today, today)
+        qvec = comps.embedder.embed_query(g.query)
+        out.append({"q": q, "query": g.query, "qvec": qvec, "found": g.found, "today": today,
+                    "covered": bool(q.answer and not q.offcorpus and coverage.covered(q.text, q.answer, q.batch))})  # fmt: skip
+        if i % 50 == 0:
+            print(f"  {set_dir.name}: {i}/{len(questions)}", file=sys.stderr)
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    cache.write_bytes(pickle.dumps(out))
+    return out
+
+
+def score(items: list[dict], model: dict, comps) -> None:
+    """Sentences and refusal features of every item under a ranker model (in place)."""
+    import numpy as np
+
+    from assistant.refusal import features
+    from assistant.sentences import score_sentences
+
+    corpus = comps.corpus()
+    for it in items:
+        qvec = np.asarray(it["qvec"], dtype=np.float32)
+        it["sentences"] = score_sentences(it["query"], qvec, it["found"].passages, comps.embedder, corpus.idf,
+                                          comps.sentences, model=model)  # fmt: skip
+        it["features"] = features(it["query"], it["found"], it["sentences"], corpus, it["today"], it["q"].text)
+
+
+def _fit_lr(x, y, names: list[str], c: float = 1.0) -> dict:
+    """Logistic regression weights (scikit-learn, classes balanced) as a dict."""
+    from sklearn.linear_model import LogisticRegression
+
+    lr = LogisticRegression(C=c, class_weight="balanced", max_iter=2000).fit(x, y)
+    return {"bias": round(float(lr.intercept_[0]), 4), **{n: round(float(w), 4) for n, w in zip(names, lr.coef_[0], strict=True)}}  # fmt: skip
+
+
+def fit_stage(items: list[dict], stage: str, head: int | None = None) -> dict:
+    """One ranker stage fitted on labelled sentences (stage 2 only on the embedded head)."""
+    import numpy as np
+
+    from assistant.coverage import holds
+
+    rows, labels = [], []
+    for it in items:
+        q = it["q"]
+        if q.offcorpus or not q.answer:
+            continue
+        pool = it["sentences"][:head] if head else it["sentences"]
+        for s in pool:
+            rows.append(s.features)
+            labels.append(holds(s.text, q.answer))
+    names = sorted({k for r in rows for k in r if stage == "stage2" or k not in ("cosine", "stage1")})
+    x = np.array([[r.get(n, 0.0) for n in names] for r in rows])
+    return _fit_lr(x, np.array(labels), names, c=0.5)
+
+
+def answer_figures(items: list[dict], refusal: dict, compose: dict) -> dict:
+    """Strict and lenient recall, refusals, on covered / not covered / off-corpus items (extractive answers)."""
+    from assistant.coverage import holds
+    from assistant.extractive import choose, short_answer
+    from assistant.refusal import evidence
+
+    cov, unc, off = [], [], []
+    for it in items:
+        q = it["q"]
+        refused = not it["found"].passages or evidence(it["features"], refusal) < 0.5
+        chosen = [] if refused else choose(it["sentences"], compose)
+        cand = short_answer(q.text, chosen[0]) if chosen else None
+        text = " ".join(([cand.text] if cand else []) + [s.text for s in chosen])
+        cited = {it["found"].passages[s.passage].chunk_id: it["found"].passages[s.passage].text for s in chosen}
+        row = {"refused": refused, "n": len(chosen),
+               "strict": bool(q.answer) and not refused and holds(text, q.answer),
+               "lenient": bool(q.answer) and not refused and any(holds(t, q.answer) for t in [text, *cited.values()])}  # fmt: skip
+        (off if q.offcorpus else cov if it["covered"] else unc).append(row)
+    mean = lambda rs, k: round(sum(r[k] for r in rs) / len(rs), 3) if rs else None  # noqa: E731
+    return {"covered": len(cov), "strict_recall_covered": mean(cov, "strict"),
+            "lenient_recall_covered": mean(cov, "lenient"), "false_refusal_covered": mean(cov, "refused"),
+            "refusal_offcorpus": mean(off, "refused"), "refusal_not_covered": mean(unc, "refused"),
+            "sentences_per_answer": mean(cov, "n")}  # fmt: skip
+
+
+def fit_refusal(items: list[dict], target_false_refusal: float) -> dict:
+    """Refusal weights: covered (1) against off-corpus (0); the bias moved so 0.5 meets the false-refusal target."""
+    import numpy as np
+
+    pool = [it for it in items if it["covered"] or it["q"].offcorpus]
+    names = sorted(pool[0]["features"])
+    x = np.array([[it["features"][n] for n in names] for it in pool])
+    y = np.array([1 if it["covered"] else 0 for it in pool])
+    w = _fit_lr(x, y, names, c=0.3)
+    z = x @ np.array([w[n] for n in names]) + w["bias"]
+    cut = float(np.quantile(z[y == 1], target_false_refusal))  # this share of covered questions falls below
+    w["bias"] = round(w["bias"] - cut, 4)
+    return w
+
+
+def main() -> None:
+    """Collect, fit, report, write."""
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--train-set", default=str(SHARED / "rtqa-train"))
+    ap.add_argument("--train-store", required=True)
+    ap.add_argument("--dev-set", default=str(SHARED / "rtqa-dev"))
+    ap.add_argument("--dev-store", required=True)
+    ap.add_argument("--cache", default=str(ROOT / "bench" / "out" / "fit"))
+    ap.add_argument("--false-refusal", type=float, default=0.04, help="share of covered train questions refused")
+    ap.add_argument("--write", action="store_true", help="write the fitted data files")
+    args = ap.parse_args()
+
+    from assistant.components import get_components
+    from assistant.sentences import ranker
+    from newsdesk.settings import Settings
+
+    started = time.perf_counter()
+    sets = {}
+    for name, set_dir, store in (("train", args.train_set, args.train_store), ("dev", args.dev_set, args.dev_store)):
+        items = collect(Path(set_dir), Path(store), Path(args.cache) / f"{name}.pkl")
+        sets[name] = (items, get_components(Settings(data_dir=Path(store))))
+    train, tcomps = sets["train"]
+    model = json.loads(json.dumps(ranker()))
+    compose = model["compose"]
+    model["stage1"] = {"bias": 0.0, "overlap": 1.0}  # stage 1 from overlap alone, then refitted on its own output
+    model["stage2"] = {"bias": 0.0, "overlap": 1.0}
+    model["embed_candidates"] = 0  # stage 1 needs no sentence vectors
+    score(train, model, tcomps)
+    model["stage1"] = fit_stage(train, "stage1")
+    model["embed_candidates"] = 8
+    score(train, model, tcomps)
+    model["stage2"] = fit_stage(train, "stage2", head=model["embed_candidates"])
+    score(train, model, tcomps)
+    best = None
+    for max_sentences in (1, 2, 3):
+        for ratio in (0.5, 0.7, 0.9):
+            c = {**compose, "max_sentences": max_sentences, "ratio": ratio}
+            f = answer_figures(train, {"bias": 10.0}, c)  # no refusal: the composition alone
+            key = f["strict_recall_covered"] - 0.03 * f["sentences_per_answer"]
+            if best is None or key > best[0]:
+                best = (key, c)
+    model["compose"] = best[1]
+    refusal = fit_refusal(train, args.false_refusal)
+    dev, dcomps = sets["dev"]
+    score(dev, model, dcomps)
+    report = {"train": answer_figures(train, refusal, model["compose"]), "dev": answer_figures(dev, refusal, model["compose"])}
+    model["note"] = "fitted by bench/fit_answers.py on rtqa-train; checked on rtqa-dev"
+    model["figures"] = report
+    refusal_doc = {"note": "fitted by bench/fit_answers.py on rtqa-train (covered vs off-corpus)", "weights": refusal,
+                   "figures": report}  # fmt: skip
+    for name, f in report.items():
+        print(name, json.dumps(f))
+    print(json.dumps({"bench": "fit_answers", "seconds": round(time.perf_counter() - started, 1), **report,
+                      "compose": model["compose"], "refusal": refusal}))  # fmt: skip
+    if args.write:
+        FITTED.mkdir(exist_ok=True)
+        (FITTED / "sentence_ranker.json").write_text(json.dumps(model, indent=1) + "\n")
+        (FITTED / "refusal.json").write_text(json.dumps(refusal_doc, indent=1) + "\n")
+
+
+if __name__ == "__main__":
+    main()
