@@ -114,6 +114,9 @@ def _build(settings, embedder, llm) -> Components:
         from ingest.embed import load_embedder
 
         embedder = load_embedder(settings)
+    from assistant.answer_types import is_place
+
+    is_place("")  # loads the place names once, before the first question that needs them
     if llm is None and settings.llm != "extractive":
         from assistant.llm import chat_model
 

@@ -28,7 +28,7 @@ def norm_text(text: str) -> str:
 def holds(text: str, expected: str) -> bool:
     """True when the text states the expected answer (case, quotes and number words aside)."""
     want = norm_text(expected).strip(" .")
-    return bool(want) and want in norm_text(text)
+    return bool(want) and re.search(rf"(?<!\w){re.escape(want)}(?!\w)", norm_text(text)) is not None
 
 
 class Coverage:
@@ -51,8 +51,8 @@ class Coverage:
         return cls(catalog.articles())
 
     def rare_terms(self, question: str, n: int = 3) -> list[str]:
-        """The question's n content terms that the fewest articles hold."""
-        terms = list(dict.fromkeys(content_terms(question)))
+        """The question's n content terms that the fewest articles hold (terms no article holds say nothing)."""
+        terms = [t for t in dict.fromkeys(content_terms(question)) if self.df.get(t, 0)]
         return sorted(terms, key=lambda t: (self.df.get(t, 0), t))[:n]
 
     def covered(self, question: str, answer: str | None, batch: str = "") -> bool:

@@ -89,9 +89,11 @@ def merge_cards(passages: list, cited: list[int]) -> dict[str, Card]:
     return cards
 
 
-def compose(question: str, passages: list, sentences: list[Sentence]) -> tuple[str, str | None, list, dict]:
+def compose(
+    question: str, passages: list, sentences: list[Sentence], settings: dict | None = None
+) -> tuple[str, str | None, list, dict]:
     """The answer text, the short answer, the (sentence, card key) citations in order, and the cards."""
-    chosen = choose(sentences)
+    chosen = choose(sentences, settings)
     if not chosen:
         return "", None, [], {}
     cards = merge_cards(passages, [s.passage for s in chosen])

@@ -1,0 +1,231 @@
+"""Answers that state the answer: answer types, candidates, composition, one card per article, coverage, eval rows."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+import pytest
+
+from assistant import answer_types as at
+from assistant.coverage import Coverage, holds, norm_text
+from assistant.eval import Question, answer_states, figures, run_eval, write_rows
+from assistant.extractive import choose, compose, merge_cards
+from assistant.sentences import Sentence, is_reporting
+from assistant.types import Answer, Source
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("When might Xi Jinping visit Moscow?", at.TIME),
+        ("In what year did the war start?", at.TIME),
+        ("How low did Iran's currency fall?", at.NUMBER),
+        ("How much did the Fed raise interest rates?", at.NUMBER),
+        ("What percentage of voters backed the measure?", at.NUMBER),
+        ("Who won the 2022 World Cup?", at.PERSON),
+        ("Which former pope was laid to rest this week?", at.PERSON),
+        ("Where did the summit take place?", at.PLACE),
+        ("Which country hosted the talks?", at.PLACE),
+        ("Damar Hamlin is a valued member of which team?", at.ORG),
+        ("What is the new law called?", at.NAME),
+        ("Why did the minister resign?", at.REASON),
+        ("Did the Senate pass the bill?", at.YESNO),
+        ("True or false: the rover landed on Mars.", at.YESNO),
+    ],
+)
+def test_question_types(question, kind):
+    assert at.question_type(question) == kind
+
+
+def _texts(sentence: str, kind: str, question: str) -> list[str]:
+    return [c.text for c in at.candidates(sentence, kind, question)]
+
+
+def test_time_candidates_join_alternatives_and_skip_reporting_dates():
+    s = "The Wall Street Journal reported on Tuesday that Xi could visit in April or early May."
+    assert _texts(s, at.TIME, "When might Xi visit Moscow?") == ["April or early May"]
+
+
+def test_number_candidates_keep_units_and_fractions():
+    s = "The rial fell to 700,000 rials, and the Fed raised rates by three-quarters of a percentage point."
+    got = _texts(s, at.NUMBER, "How low did the currency fall?")
+    assert "700,000 rials" in got and "three-quarters of a percentage point" in got
+
+
+def test_candidates_the_question_already_holds_are_not_answers():
+    s = "Chinese President Xi Jinping is preparing to visit Moscow for a summit with Putin."
+    assert "Xi Jinping" not in _texts(s, at.PERSON, "When will Xi Jinping visit Moscow?")
+    assert _texts(s, at.PLACE, "When will Xi Jinping visit Moscow?") == []
+
+
+def test_place_and_org_candidates():
+    assert _texts("Apple must adopt USB-C in Europe by 2024.", at.PLACE, "Which continent will require it?") == [
+        "Europe"
+    ]
+    assert "Buffalo Bills" in _texts("The Buffalo Bills safety collapsed.", at.ORG, "Hamlin plays for which team?")
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "More: Yellowstone National Park closes entrances after floods",
+        "MUST WATCH See the severe flooding in Yellowstone 01:15",
+        "Sign up here for the '5 Things' newsletter.",
+        "1. How relevant is this ad to you?",
+        "Click here to read the full story",
+    ],
+)
+def test_teasers_ads_and_calls_to_action_are_not_reporting(line):
+    assert not is_reporting(line)
+
+
+def test_reporting_lines_stay():
+    assert is_reporting("The Fed raised rates by three-quarters of a point on Wednesday, its biggest hike since 1994.")
+    assert is_reporting("More than 10,000 visitors were evacuated from the park.")
+
+
+@dataclass
+class _Article:
+    id: str
+    title: str = "T"
+
+
+@dataclass
+class _Passage:
+    chunk_id: str
+    article: _Article
+    text: str
+    start: int
+    end: int
+
+
+def _sentence(p: int, passage: _Passage, text: str, score: float, question: str, kind: str) -> Sentence:
+    start = passage.text.index(text)
+    from assistant.terms import term_set
+
+    return Sentence(p, start, start + len(text), text, score=score, terms=frozenset(term_set(text)),
+                    candidates=at.candidates(text, kind, question))  # fmt: skip
+
+
+def test_compose_leads_with_the_short_answer_and_merges_one_article_into_one_card():
+    body = "Xi is preparing to visit Moscow for a summit. Xi could visit in April or early May, officials said."
+    a = _Article("a1")
+    p0 = _Passage("c0", a, body[:60], 0, 60)
+    p1 = _Passage("c1", a, body[46:], 46, len(body))
+    q = "When might Xi visit Moscow?"
+    s1 = _sentence(1, p1, "Xi could visit in April or early May, officials said.", 1.9, q, at.TIME)
+    s0 = _sentence(0, p0, "Xi is preparing to visit Moscow for a summit.", 1.8, q, at.TIME)
+    rules = {"max_sentences": 3, "ratio": 0.5, "min_probability": 0.2, "redundancy": 0.6}
+    text, short, cited, cards = compose(q, [p0, p1], [s1, s0], rules)
+    assert short == "April or early May"
+    assert text.startswith("April or early May [1].")
+    assert list(cards) == ["a1"] and "[2]" not in text
+    card = cards["a1"]
+    assert card.text == body
+    assert card.text[card.answer_span[0] : card.answer_span[1]] == "April or early May"
+    for a_, b_ in card.spans:
+        assert card.text[a_:b_] in text
+
+
+def test_merge_cards_joins_separate_passages_with_an_ellipsis():
+    a = _Article("a1")
+    body = "First part here. " * 3 + "Second part there."
+    p0 = _Passage("c0", a, body[:16], 0, 16)
+    p1 = _Passage("c1", a, body[-18:], len(body) - 18, len(body))
+    cards = merge_cards([p1, p0], [0, 1])
+    assert cards["a1"].text == "First part here.\n…\nSecond part there."
+    assert cards["a1"].offsets == {1: 0, 0: len("First part here.\n…\n")}
+
+
+def test_choose_drops_repeats_and_weak_sentences():
+    q = "Who else will Xi meet?"
+    a = _Article("a1")
+    text = "Xi will meet Putin in Moscow. Xi is set to meet Putin in Moscow. The weather was mild that day."
+    p = _Passage("c", a, text, 0, len(text))
+    s = [_sentence(0, p, "Xi will meet Putin in Moscow.", 1.9, q, at.PERSON),
+         _sentence(0, p, "Xi is set to meet Putin in Moscow.", 1.85, q, at.PERSON),
+         _sentence(0, p, "The weather was mild that day.", 1.05, q, at.PERSON)]  # fmt: skip
+    got = choose(s, {"max_sentences": 3, "ratio": 0.5, "min_probability": 0.2, "redundancy": 0.6})
+    assert [x.text for x in got] == ["Xi will meet Putin in Moscow."]
+
+
+def test_number_words_match_digits_and_quotes_and_case_are_ignored():
+    assert norm_text("Two “Squid Game” seasons") == "2 squid game seasons"
+    assert holds("The Fed raised rates by three-quarters of a point", "Three-quarters of a point")
+    assert holds("They found 2 bodies", "two bodies") and holds("they found two bodies", "2 bodies")
+    assert not holds("They found 12 bodies", "2 bodies")
+
+
+def test_covered_needs_the_answer_and_two_of_three_rare_words_in_one_article_of_the_batch():
+    arts = [
+        {"title": "Rial slump", "body": "The rial fell to 700,000 rials as sanctions bit in Tehran.", "source": "/x/w1.jsonl"},
+        {"title": "Weather", "body": "Rain in Tehran. The answer 700,000 rials appears here too.", "source": "/x/w2.jsonl"},
+        {"title": "Other", "body": "Sanctions news from Tehran.", "source": "/x/w1.jsonl"},
+    ]  # fmt: skip
+    cov = Coverage(arts)
+    q = "How low did the rial fall amid sanctions?"
+    assert cov.covered(q, "700,000 rials", "w1")
+    assert not cov.covered(q, "700,000 rials", "w2")  # that article lacks the question's rare words
+    assert not cov.covered(q, "650,000 rials", "w1")
+    assert cov.covered(q, "700,000 rials", "")  # no batch: the whole store
+
+
+def _answer(text: str, source_text: str = "", refused: bool = False) -> Answer:
+    src = Source(1, "T", "o", None, None, source_text, (0, 0))
+    return Answer("q", text, sources=[] if refused else [src], refused=refused)
+
+
+def test_strict_recall_reads_the_answer_text_only():
+    assert answer_states(_answer("Squid Game [1]. Netflix renewed it [1]."), "“Squid Game”")
+    assert not answer_states(_answer("Netflix renewed it [1].", "Squid Game is back"), "Squid Game")
+    assert not answer_states(_answer("Squid Game", refused=True), "Squid Game")
+
+
+def test_eval_rows_and_covered_figures(tmp_path):
+    answers = {
+        "q1": _answer("April [1]. Xi could visit in April [1].", "Xi could visit in April"),
+        "q2": _answer("Xi will visit [1].", "Xi could visit in May"),
+        "q3": _answer("The ingested articles don't cover this.", refused=True),
+    }
+    qs = [Question("q1", "April", id="1"), Question("q2", "May", id="2"), Question("q3", None, offcorpus=True, id="3")]
+
+    class Cov:
+        def covered(self, question, answer, batch):
+            return True
+
+    figs, rows = run_eval(qs, None, ask=lambda text, settings, as_of: answers[text], coverage=Cov())
+    assert figs["strict_recall_covered"] == 0.5 and figs["lenient_recall_covered"] == 1.0
+    assert figs["false_refusal_covered"] == 0.0 and figs["refusal_offcorpus"] == 1.0
+    out = tmp_path / "rows.jsonl"
+    write_rows(out, rows)
+    first = json.loads(out.read_text().splitlines()[0])
+    assert {"id", "question", "offcorpus", "covered", "refused", "answer", "short_answer", "sources", "strict",
+            "lenient", "ms"} <= set(first)  # fmt: skip
+    assert first["sources"][0].keys() == {"n", "title", "text", "span"}
+    assert figures(rows)["covered_questions"] == 2
+
+
+@pytest.mark.parametrize(
+    ("question", "lead"),
+    [
+        ("When might Xi Jinping visit Moscow?", "April or early May"),
+        ("How low did Iran's currency fall?", "700,000 rials"),
+    ],
+)
+def test_seed_answers_lead_with_the_answer(seed_settings, question, lead):
+    from assistant import answer
+
+    a = answer(question, settings=seed_settings)
+    assert not a.refused
+    assert a.short_answer == lead and a.text.startswith(f"{lead} [1]")
+    card = a.sources[0]
+    assert card.text[card.answer_span[0] : card.answer_span[1]] == lead
+    assert any(s <= card.answer_span[0] and card.answer_span[1] <= e for s, e in card.spans)
+    assert len({s.article_id for s in a.sources}) == len(a.sources)  # one card per article
+
+
+def test_seed_question_outside_the_articles_is_refused(seed_settings):
+    from assistant import answer
+
+    assert answer("Who won the 2022 World Cup?", settings=seed_settings).refused
