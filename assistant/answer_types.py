@@ -32,10 +32,12 @@ _HEADS = {
     "government ministry department committee council military army franchise",
 }
 _HEAD_TYPE = {w: t for t, ws in _HEADS.items() for w in ws.split()}
+_HEAD_TYPE.update({w + "s": t for w, t in list(_HEAD_TYPE.items()) if not w.endswith("s")})
 _AUX = re.compile(r"^(?:is|are|was|were|do|does|did|will|would|can|could|should|has|have|had)\b", re.I)
-_WH = re.compile(r"\b(which|what|whose)\s+((?:[\w'-]+\s+){0,4}?[\w'-]+)(?=\s+(?:is|are|was|were|do|does|did|"
-                 r"will|would|can|could|has|have|had|recently|just|became|announced|won|said|made|plans?|"
-                 r"has|to|of|in|on|for|that|the|a|an)\b|\s*[?,.]|$)", re.I)  # fmt: skip
+_ASKS = re.compile(r"\b(?:which|what|whose|who|whom|when|where|why|how)\b|\btrue or false\b|:$", re.I)
+_HEAD_STOP = set("is are was were do does did will would can could should has have had its their his her the a an "
+                 "to of in on for at by with from that this these those it they he she we you recently just now "
+                 "also".split())  # fmt: skip
 _HOW = re.compile(r"\bhow\s+(many|much|long|old|far|big|high|low|large|tall|fast|often|deep|wide|heavy|small|"
                   r"few|soon|quickly)\b", re.I)  # fmt: skip
 
@@ -96,30 +98,33 @@ class Candidate:
 
 
 def question_type(question: str) -> str:
-    """The kind of answer a question asks for."""
+    """The kind of answer a question asks for (read from its last sentence that asks something)."""
     q = " ".join(question.split())
+    parts = [x for x in re.split(r"(?<=[.!?:])\s+", q) if x.strip()]
+    asking = [x for x in parts if _ASKS.search(x)]
+    q = asking[-1] if asking else q
     low = q.lower()
-    if re.search(r"\btrue or false\b", low) or (_AUX.match(q) and not re.search(r"\b(which|what|who|how)\b", low)):
+    if re.search(r"\btrue or false\b", low) or (_AUX.match(q) and not _ASKS.search(q)):
         return YESNO
-    if re.search(r"\bwhen\b", low):
-        return TIME
     if m := _HOW.search(q):
         return TIME if m.group(1).lower() in {"soon", "quickly"} else NUMBER
+    if low.startswith("when ") or (re.search(r"\bwhen\b", low) and not re.search(r"\b(?:which|what)\b", low)):
+        return TIME
     if re.search(r"\bwhy\b|\bfor what reason\b|\bwhat (?:caused|prompted|led)\b", low):
         return REASON
     if re.search(r"\bwhere\b", low):
         return PLACE
-    for m in _WH.finditer(q):
-        for word in reversed(m.group(2).lower().split()):
-            word = word.strip("'s")
+    if m := re.search(r"\b(?:which|what|whose)\s+(.*)", q, re.I):
+        for word in m.group(1).lower().split()[:4]:
+            word = re.sub(r"[^\w-]", "", word).removesuffix("s") if word not in _HEAD_TYPE else word
+            if word in _HEAD_STOP:
+                break
             if word in _HEAD_TYPE:
                 return _HEAD_TYPE[word]
-            if word.endswith("s") and word[:-1] in _HEAD_TYPE:
-                return _HEAD_TYPE[word[:-1]]
         return NAME
     if re.search(r"\bwho(?:m|se)?\b", low):
         return PERSON
-    if re.search(r"\bwhat\b", low):
+    if re.search(r"\bwhat\b|:$", low):
         return NAME
     return OTHER
 

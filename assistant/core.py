@@ -15,6 +15,7 @@ from assistant.dates import apply_question_dates
 from assistant.extractive import compose
 from assistant.followup import llm_rewrite, rule_rewrite
 from assistant.refusal import REFUSAL_TEXT, evidence, features
+from assistant.retrieve import expand
 from assistant.sentences import score_sentences
 from assistant.terms import term_set
 from assistant.types import Answer, Filters, Source
@@ -78,6 +79,7 @@ class Gathered:
     sentences: list
     features: dict
     score: float
+    pool: list  # the passages the sentences come from: the context, then the top articles' other chunks
 
 
 def gather(standalone: str, filters, settings, comps, today: date, cutoff: date | None) -> Gathered:
@@ -89,9 +91,10 @@ def gather(standalone: str, filters, settings, comps, today: date, cutoff: date 
             query, qvec, used, today, cutoff=cutoff, top_k=settings.top_k, per_story=settings.per_story
         )
     corpus = comps.corpus()
-    sentences = score_sentences(query, qvec, found.passages, comps.embedder, corpus.idf, comps.sentences)
+    pool = found.passages + expand(found, comps.catalog)
+    sentences = score_sentences(query, qvec, pool, comps.embedder, corpus.idf, comps.sentences)
     feats = features(query, found, sentences, corpus, today, standalone)
-    return Gathered(used, query, found, sentences, feats, evidence(feats))
+    return Gathered(used, query, found, sentences, feats, evidence(feats), pool)
 
 
 def stream_answer(
@@ -133,7 +136,7 @@ def stream_answer(
         result.text, result.refused = _refusal_text(used), True
         yield result.text
     elif engine == "extractive":
-        yield from _extractive(result, found.passages, sentences, corpus)
+        yield from _extractive(result, g.pool, sentences, corpus)
     else:
         yield from _with_llm(result, standalone, found.passages, comps, corpus, settings)
     result.seconds = time.perf_counter() - started

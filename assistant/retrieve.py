@@ -219,3 +219,14 @@ def _title_overlap(article: ArticleInfo, qterms: set[str], weights: dict[str, fl
         return 0.0
     total = sum(weights.values()) or 1.0
     return sum(weights[t] for t in qterms & article.title_terms) / total
+
+
+def expand(found: Retrieval, catalog, n_articles: int = 3) -> list[Passage]:
+    """The other chunks of the top articles, so a sentence beside the retrieved passage can answer too."""
+    have = {p.chunk_id for p in found.passages}
+    out = []
+    for article, _, _ in found.articles[:n_articles]:
+        for c in catalog.article_chunks(article.id):
+            if c["id"] not in have:
+                out.append(Passage(c["id"], article, c["text"], int(c["start"]), int(c["end"])))
+    return out

@@ -40,7 +40,8 @@ def collect(set_dir: Path, store: Path, cache: Path) -> list[dict]:
     settings = Settings(data_dir=store)
     comps = get_components(settings)
     coverage = Coverage.from_catalog(comps.catalog)
-    questions = load_questions(set_dir / "questions.jsonl")
+    weeks = {batch for batch, _, _ in coverage.texts}  # a store may hold only some of the set's weeks
+    questions = [q for q in load_questions(set_dir / "questions.jsonl") if q.batch in weeks]
     questions += load_questions(set_dir / "offcorpus.jsonl", offcorpus=True)
     out = []
     for i, q in enumerate(questions):
@@ -56,17 +57,29 @@ def collect(set_dir: Path, store: Path, cache: Path) -> list[dict]:
     return out
 
 
+def _weeks(store: Path) -> int:
+    """How many batches a store holds (the cache key of its collected items)."""
+    from ingest.catalog import Catalog
+
+    from newsdesk.settings import Settings
+
+    return len({Path(str(a["source"])).stem for a in Catalog(Settings(data_dir=store).record_url).articles()})
+
+
 def score(items: list[dict], model: dict, comps) -> None:
     """Sentences and refusal features of every item under a ranker model (in place)."""
     import numpy as np
 
     from assistant.refusal import features
+    from assistant.retrieve import expand
     from assistant.sentences import score_sentences
 
     corpus = comps.corpus()
     for it in items:
         qvec = np.asarray(it["qvec"], dtype=np.float32)
-        it["sentences"] = score_sentences(it["query"], qvec, it["found"].passages, comps.embedder, corpus.idf,
+        if "pool" not in it:
+            it["pool"] = it["found"].passages + expand(it["found"], comps.catalog)
+        it["sentences"] = score_sentences(it["query"], qvec, it["pool"], comps.embedder, corpus.idf,
                                           comps.sentences, model=model)  # fmt: skip
         it["features"] = features(it["query"], it["found"], it["sentences"], corpus, it["today"], it["q"].text)
 
@@ -112,7 +125,7 @@ def answer_figures(items: list[dict], refusal: dict, compose: dict) -> dict:
         chosen = [] if refused else choose(it["sentences"], compose)
         cand = short_answer(q.text, chosen[0]) if chosen else None
         text = " ".join(([cand.text] if cand else []) + [s.text for s in chosen])
-        cited = {it["found"].passages[s.passage].chunk_id: it["found"].passages[s.passage].text for s in chosen}
+        cited = {it["pool"][s.passage].chunk_id: it["pool"][s.passage].text for s in chosen}
         row = {"refused": refused, "n": len(chosen),
                "strict": bool(q.answer) and not refused and holds(text, q.answer),
                "lenient": bool(q.answer) and not refused and any(holds(t, q.answer) for t in [text, *cited.values()])}  # fmt: skip
@@ -158,7 +171,7 @@ def main() -> None:
     started = time.perf_counter()
     sets = {}
     for name, set_dir, store in (("train", args.train_set, args.train_store), ("dev", args.dev_set, args.dev_store)):
-        items = collect(Path(set_dir), Path(store), Path(args.cache) / f"{name}.pkl")
+        items = collect(Path(set_dir), Path(store), Path(args.cache) / f"{name}-{_weeks(Path(store))}.pkl")
         sets[name] = (items, get_components(Settings(data_dir=Path(store))))
     train, tcomps = sets["train"]
     model = json.loads(json.dumps(ranker()))
