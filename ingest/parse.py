@@ -12,7 +12,15 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from ingest import clean
-from ingest.clean import light_clean, normalize_date, normalize_line, split_authors, title_from_text
+from ingest.boilerplate import drop_boilerplate, is_boilerplate
+from ingest.clean import (
+    light_clean,
+    normalize_date,
+    normalize_line,
+    split_authors,
+    title_from_text,
+    title_from_url,
+)
 from ingest.models import Article
 from newsdesk.errors import InputError
 
@@ -161,8 +169,9 @@ def _parse_html(text: str, source: str, result: ParsedFile) -> None:
         doc = trafilatura.bare_extraction(tree, with_metadata=True, include_comments=False)
     except Exception as exc:  # noqa: BLE001 - any parser failure on bad input is an input problem
         raise InputError(source, f"cannot read the HTML ({type(exc).__name__})", fix=_FORMAT_FIX) from exc
-    title = normalize_line(doc.title or "") if doc else ""
+    title = _real_title(doc.title if doc else None)
     paras = [x for x in map(normalize_line, (doc.text or "").split("\n") if doc else []) if x]
+    paras = [x for x in paras if not is_boilerplate(x)]
     if paras and title and paras[0].casefold() == title.casefold():
         paras = paras[1:]
     if not paras:
@@ -170,10 +179,16 @@ def _parse_html(text: str, source: str, result: ParsedFile) -> None:
     body = light_clean("\n\n".join(paras))
     url = doc.url if doc.url and doc.url.startswith(("http://", "https://")) else None
     result.articles.append(
-        Article(title=title or title_from_text(body), body=body, raw=text, url=url,
+        Article(title=title or title_from_url(url) or title_from_text(body), body=body, raw=text, url=url,
                 outlet=doc.sitename or _host(url) or doc.hostname, published=normalize_date(doc.date),
                 authors=split_authors(doc.author or ""), source=source)
     )  # fmt: skip
+
+
+def _real_title(value: object) -> str:
+    """A title field as one clean line; empty when missing or when it is an ad, survey or navigation line."""
+    title = normalize_line(value) if isinstance(value, str) else ""
+    return "" if is_boilerplate(title) else title
 
 
 def _load_json(text: str, source: str, line: int | None = None):
@@ -271,13 +286,19 @@ def _add_record(record: object, label: str, line: int | None, source: str, resul
         msg = f"{label}: no text field (expected one of {', '.join(TEXT_FIELDS)})"
         result.errors.append(InputError(source, msg, line, _JSON_FIX))
         return
+    body, removed = drop_boilerplate(body)
+    if not body:
+        result.warnings.append(f"{source}: {label}: only ad, survey or navigation lines "
+                               f"({removed[0][:50]!r}); skipped")  # fmt: skip
+        return
     url = _string(record, URL_FIELDS)
     when = _first(record, DATE_FIELDS)
     published = normalize_date(when)
     if when is not None and published is None:
         result.warnings.append(f"{source}: {label}: unreadable date {str(when)[:40]!r}; published left empty")
     result.articles.append(
-        Article(title=_string(record, TITLE_FIELDS) or title_from_text(body), body=body, raw=raw, url=url,
+        Article(title=_real_title(_string(record, TITLE_FIELDS)) or title_from_url(url) or title_from_text(body),
+                body=body, raw=raw, url=url,
                 outlet=_string(record, OUTLET_FIELDS) or _host(url), published=published, source=source,
                 authors=split_authors(_first(record, ("authors", "author")) or []))
     )  # fmt: skip
@@ -319,14 +340,14 @@ def _parse_feed(text: str, source: str, result: ParsedFile) -> None:
     outlet = normalize_line(feed.feed.get("title") or "") or None
     for n, entry in enumerate(feed.entries, 1):
         raw = entry["content"][0].get("value", "") if entry.get("content") else entry.get("summary", "")
-        body = html_to_text(raw or "")
+        body = drop_boilerplate(html_to_text(raw or ""))[0]
         if not body:
             result.errors.append(InputError(source, f"entry {n}: no content or summary", fix=_FORMAT_FIX))
             continue
         link = entry.get("link") or None
         when = entry.get("published") or entry.get("updated")
         result.articles.append(
-            Article(title=normalize_line(entry.get("title") or "") or title_from_text(body),
+            Article(title=_real_title(entry.get("title")) or title_from_url(link) or title_from_text(body),
                     body=body, raw=raw, url=link, outlet=outlet or _host(link), published=normalize_date(when),
                     authors=split_authors(entry.get("authors") or entry.get("author") or []), source=source)
         )  # fmt: skip

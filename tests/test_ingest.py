@@ -74,7 +74,7 @@ def test_seeds_ingest_once_then_nothing_to_do(settings, real_embedder, sample_di
     _assert_consistent(state)
     stats = store_stats(settings)
     assert stats["articles"] == 3 and stats["stories"] == 2
-    assert stats["outlets"].get("TT") == 2
+    assert stats["outlets"] == {"unknown": 3}  # the seeds name no outlet reliably ("TT" is a code line)
 
 
 def test_seed_stories_cluster_the_two_china_russia_articles(settings, real_embedder, sample_dir):
