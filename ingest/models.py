@@ -64,3 +64,4 @@ class FileReport:
     failed: int = 0
     error: str | None = None
     warnings: list[str] = field(default_factory=list)
+    skipped: bool = False  # found in a folder but not read (unsupported type); the reason is in warnings

@@ -53,9 +53,17 @@ class IngestResult:
         keys = ("added", "updated", "unchanged", "failed")
         return {
             "files": [
-                {"path": f.path, **{k: getattr(f, k) for k in keys}, "error": f.error} for f in self.files
-            ],
+                {
+                    "path": f.path,
+                    **{k: getattr(f, k) for k in keys},
+                    "error": f.error,
+                    "skipped": f.skipped,
+                    "warnings": f.warnings,
+                }
+                for f in self.files
+            ],  # fmt: skip
             **{k: self.total(k) for k in keys},
+            "skipped": self.total("skipped"),
             "pruned": self.pruned,
             "chunks": self.chunks,
             "seconds": round(self.seconds, 3),
@@ -206,7 +214,7 @@ def ingest_paths(
     names: dict[str, str] | None = None,
 ) -> IngestResult:
     """Ingest files and folders; names maps a path to the name shown and stored for it (uploads)."""
-    from ingest.parse import find_input_files, parse_file
+    from ingest.parse import find_input_files, parse_file, unsupported_reason
 
     report = on_progress or (lambda p: None)
     started = time.perf_counter()
@@ -215,9 +223,13 @@ def ingest_paths(
     files: list[Path] = []
     for path in paths:
         try:
-            files.extend(find_input_files([path]))
+            skipped: list[Path] = []
+            files.extend(find_input_files([path], skipped))
         except InputError as exc:
             result.files.append(FileReport(str(path), failed=1, error=exc.message))
+        result.files.extend(
+            FileReport(str(p), skipped=True, warnings=[unsupported_reason(p)]) for p in skipped
+        )
     ingestor = Ingestor(settings, embedder)
     progress = Progress(files_total=len(files))
     with ingestor.lock():
