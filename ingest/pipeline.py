@@ -61,7 +61,7 @@ class IngestResult:
                     "warnings": f.warnings,
                 }
                 for f in self.files
-            ],  # fmt: skip
+            ],
             **{k: self.total(k) for k in keys},
             "skipped": self.total("skipped"),
             "pruned": self.pruned,
