@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 import pandas as pd
 import streamlit as st
 
@@ -108,11 +110,13 @@ def main() -> None:
     )
     if not found:
         return
-    shown = found[:MAX_LISTED]
-    pick = st.selectbox("Article", range(len(shown)), format_func=lambda i: label(shown[i]), key="article")
+    shown = {r["id"]: r for r in found[:MAX_LISTED]}
+    # the picker holds an article id, and a new filtered set is a new widget: it starts at the table's first row
+    key = "article-" + hashlib.sha1("\x1f".join(shown).encode()).hexdigest()[:12]
+    pick = st.selectbox("Article", list(shown), format_func=lambda i: label(shown[i]), key=key)
     if len(found) > MAX_LISTED:
         st.caption(f"The first {MAX_LISTED} matches are listed; narrow the search to see others.")
-    article_details(shown[pick or 0], catalog)
+    article_details(shown.get(pick) or found[0], catalog)
 
 
 main()
