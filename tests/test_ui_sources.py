@@ -20,7 +20,7 @@ TITLES = [
 
 
 @pytest.fixture
-def store(env, tmp_path):
+def store(env, tmp_path):  # noqa: F811 - env is the fixture imported above
     """A small store of six articles (fake embedder: the page reads only the record)."""
     from ingest.pipeline import ingest_paths
     from newsdesk.settings import Settings
