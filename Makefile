@@ -2,11 +2,12 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+PORT ?= 8501
 export HF_HUB_OFFLINE ?= 1
 export TRANSFORMERS_OFFLINE ?= 1
 export ANONYMIZED_TELEMETRY ?= False
 
-.PHONY: run test install install-dev ingest-sample ui lint format bench browser clean env-example
+.PHONY: run test test-fast install install-dev ingest-sample ui lint format bench browser clean env-example
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,10 +30,10 @@ ingest-sample: install
 	$(BIN)/newsdesk ingest data/sample
 
 run: ingest-sample
-	$(BIN)/newsdesk ui
+	$(BIN)/newsdesk ui --port $(PORT)
 
 ui: install
-	$(BIN)/newsdesk ui
+	$(BIN)/newsdesk ui --port $(PORT)
 
 # chromium for the browser test comes from Debian's packages; nothing downloads a browser of its own.
 browser:
@@ -41,6 +42,10 @@ browser:
 
 test: install-dev browser
 	$(BIN)/python -m pytest -q
+
+# everything but the tests marked slow (real model, browser, big files, subprocesses): under a minute
+test-fast: install-dev
+	$(BIN)/python -m pytest -q -m "not slow"
 
 lint: install-dev
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .

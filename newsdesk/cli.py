@@ -21,6 +21,9 @@ app = typer.Typer(
 )
 console = Console(stderr=True)
 out = Console()
+_type_column = typer.core.TyperOption.display_type_rich
+# a flag (--json, --prune/--no-prune, --help) takes no value: its help row shows no "<bool>"
+typer.core.TyperOption.display_type_rich = lambda self, ctx: None if self.is_flag else _type_column(self, ctx)
 
 
 def _settings():
@@ -74,15 +77,16 @@ def ingest(
         out.print_json(json.dumps(result.as_dict()))
     else:
         table = Table(title=f"Ingested in {result.seconds:.1f}s ({result.chunks} chunks embedded)")
-        table.add_column("file", overflow="fold")
+        names = [_short_path(f.path, max(24, out.width // 3)) for f in result.files]
+        table.add_column("file", no_wrap=True, min_width=min(max(map(len, names), default=4), out.width // 3))
         for col in ("added", "updated", "unchanged", "failed"):
-            table.add_column(col, justify="right")
-        table.add_column("reason", overflow="fold")
-        for f in result.files:
+            table.add_column(col, justify="right", no_wrap=True)
+        table.add_column("reason", overflow="fold", ratio=1, min_width=20)
+        for f, name in zip(result.files, names, strict=True):
             reason = f.error or ("; ".join(f.warnings) if f.warnings else "")
-            reason = reason.removeprefix(f.path).lstrip(": ") if reason.startswith(f.path) else reason
+            reason = reason.replace(f"{f.path}: ", "")  # the file column names it already
             table.add_row(
-                f.path,
+                name,
                 str(f.added),
                 str(f.updated),
                 str(f.unchanged),
@@ -107,15 +111,39 @@ def stats(as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")
     from ingest.pipeline import store_stats
 
     data = store_stats(_settings())
+    stamp = _timestamp(data.get("last_ingest"))
     if as_json:
-        out.print_json(json.dumps(data))
+        out.print_json(json.dumps({**data, "last_ingest": stamp.isoformat() if stamp else None}))
         return
     table = Table(show_header=False)
     for key, value in data.items():
+        if key == "last_ingest":
+            value = stamp.astimezone().strftime("%Y-%m-%d %H:%M:%S %Z") if stamp else "never"
         if key != "outlets":
             table.add_row(key, str(value))
     table.add_row("outlets", ", ".join(f"{k} ({v})" for k, v in data["outlets"].items()))
     out.print(table)
+
+
+def _short_path(path: str, width: int) -> str:
+    """A path shown relative to the working folder when under it, cut at a "/" from the left to fit width."""
+    try:
+        path = str(Path(path).resolve().relative_to(Path.cwd()))
+    except (ValueError, OSError):
+        pass
+    while len(path) > width and "/" in path.lstrip("…/"):
+        path = "…/" + path.lstrip("…/").split("/", 1)[1]
+    return path
+
+
+def _timestamp(value):
+    """The record's unix time as an aware UTC datetime (None when missing or unreadable)."""
+    from datetime import datetime, timezone
+
+    try:
+        return datetime.fromtimestamp(float(value), tz=timezone.utc)
+    except (TypeError, ValueError, OverflowError, OSError):
+        return None
 
 
 def _date_option(value: str | None, name: str):
@@ -239,8 +267,36 @@ def ui(
     ]  # fmt: skip
     path = os.pathsep.join(p for p in (str(root), os.environ.get("PYTHONPATH")) if p)
     env = {**os.environ, "PYTHONPATH": path}
+    _check_port(host, port)
     console.print(f"newsdesk app: http://{host}:{port}  (Ctrl-C stops it)")
     os.execve(sys.executable, command, env)  # streamlit takes over this process, and its signals
+
+
+def _port_free(host: str, port: int) -> bool:
+    """Whether a server could listen on host:port now (bound as Streamlit's server binds)."""
+    import socket
+
+    try:
+        with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as sock:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            sock.bind((host, port))
+    except OSError:
+        return False
+    return True
+
+
+def _check_port(host: str, port: int) -> None:
+    """A ConfigError naming a free port to use when host:port is taken, before anything starts."""
+    from newsdesk.errors import ConfigError
+
+    if _port_free(host, port):
+        return
+    spare = next((p for p in range(port + 1, min(port + 50, 65536)) if _port_free(host, p)), None)
+    hint = f" {spare}" if spare else " N"
+    raise ConfigError(
+        f"Port {port} on {host} is not available: another program (perhaps another newsdesk app) listens there.",
+        f"choose another port: `newsdesk ui --port{hint}` (or `make run PORT={spare or 'N'}`).",
+    )
 
 
 store_app = typer.Typer(no_args_is_help=True, help="Run or inspect the Chroma store.")
