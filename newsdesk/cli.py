@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 from pathlib import Path
@@ -127,10 +128,8 @@ def stats(as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")
 
 def _short_path(path: str, width: int) -> str:
     """A path shown relative to the working folder when under it, cut at a "/" from the left to fit width."""
-    try:
+    with contextlib.suppress(ValueError, OSError):
         path = str(Path(path).resolve().relative_to(Path.cwd()))
-    except (ValueError, OSError):
-        pass
     while len(path) > width and "/" in path.lstrip("…/"):
         path = "…/" + path.lstrip("…/").split("/", 1)[1]
     return path
