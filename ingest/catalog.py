@@ -69,6 +69,15 @@ pending = Table(
     Column("started_at", Float),
 )
 meta = Table("meta", metadata, Column("key", String, primary_key=True), Column("value", Text))
+outlet_lines = (
+    Table(  # which articles of an outlet hold a short line (up to a few ids): recurring boilerplate
+        "outlet_lines",
+        metadata,
+        Column("outlet", String, primary_key=True),
+        Column("key", String, primary_key=True),
+        Column("article_ids", Text, nullable=False),
+    )
+)
 
 
 def _sqlite_pragmas(dbapi_connection, _record):
@@ -326,6 +335,55 @@ class Catalog:
             )
             for r in rows:
                 found.setdefault(r.story_id, []).append((r.id, r.outlet, r.title))
+        return found
+
+    def line_witnesses(self, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], list[str]]:
+        """Stored (outlet, line key) -> ids of the articles of that outlet seen holding the line."""
+        found: dict[tuple[str, str], list[str]] = {}
+        by_outlet: dict[str, list[str]] = {}
+        for outlet, key in set(keys):
+            by_outlet.setdefault(outlet, []).append(key)
+        with self.engine.connect() as conn:
+            for outlet, part in by_outlet.items():
+                for i in range(0, len(part), 500):
+                    rows = conn.execute(
+                        select(outlet_lines).where(
+                            outlet_lines.c.outlet == outlet, outlet_lines.c.key.in_(part[i : i + 500])
+                        )
+                    )
+                    found.update({(r.outlet, r.key): json.loads(r.article_ids) for r in rows})
+        return found
+
+    def save_line_witnesses(self, rows: dict[tuple[str, str], list[str]]) -> None:
+        """Write (outlet, line key) -> article ids, replacing what was stored for those lines."""
+        if not rows:
+            return
+        items = list(rows.items())
+        with self.engine.begin() as conn:
+            for i in range(0, len(items), 500):
+                part = items[i : i + 500]
+                for outlet in {o for (o, _), _ in part}:
+                    keys = [k for (o, k), _ in part if o == outlet]
+                    conn.execute(
+                        delete(outlet_lines).where(
+                            outlet_lines.c.outlet == outlet, outlet_lines.c.key.in_(keys)
+                        )
+                    )
+                conn.execute(
+                    insert(outlet_lines),
+                    [{"outlet": o, "key": k, "article_ids": json.dumps(ids)} for (o, k), ids in part],
+                )
+
+    def raw_texts(self, ids: Iterable[str]) -> dict[str, str]:
+        """The raw text kept for each of these articles."""
+        ids = list(ids)
+        found: dict[str, str] = {}
+        with self.engine.connect() as conn:
+            for i in range(0, len(ids), 500):
+                rows = conn.execute(
+                    select(articles.c.id, articles.c.raw).where(articles.c.id.in_(ids[i : i + 500]))
+                )
+                found.update({r.id: r.raw or "" for r in rows})
         return found
 
     def stats(self) -> dict:

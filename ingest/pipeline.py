@@ -17,6 +17,7 @@ from ingest import catalog as catalog_mod
 from ingest import lexical, store, stories
 from ingest.chunk import chunk_article
 from ingest.models import Article, Chunk, FileReport, sha1
+from ingest.recurring import RecurringLines
 from newsdesk.errors import InputError, StoreError
 
 log = logging.getLogger(__name__)
@@ -85,6 +86,9 @@ class Ingestor:
         self.collection = store.open_collection(settings, self.embedder)
         self.pipeline_key = f"{self.embedder.name}/{settings.chunk_tokens}/{settings.chunk_min_tokens}/{settings.chunk_overlap_tokens}"
         self.stories: stories.StoryIndex | None = None
+        self.recurring = RecurringLines(
+            self.catalog, settings.boilerplate_min_articles, settings.boilerplate_min_articles_long
+        )
 
     def version(self, article: Article) -> str:
         """Version of an article under this pipeline: content and chunking settings."""
@@ -277,6 +281,7 @@ def ingest_paths(
                     continue
                 seen.add(article.id)
                 articles.append(article)
+            articles = ingestor.recurring.clean(articles)  # without lines recurring in their outlet
             progress.articles_total += len(articles)
             stored = ingestor.catalog.hashes(a.id for a in articles)
             for article in articles:
@@ -328,6 +333,7 @@ def ingest_paths(
         if pending:
             ingestor.write(pending, progress, report)
             result.chunks += pending_chunks
+        result.chunks += _restrip_revisited(ingestor, progress, report)
         if prune:
             folders = [p for p in paths if p.is_dir()]
             gone = _sources_gone(ingestor.catalog, folders, {str(f.resolve()) for f in files})
@@ -339,6 +345,29 @@ def ingest_paths(
             raise StoreError(f"Cannot write the BM25 index in {settings.data_dir}: {exc}") from exc
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _restrip_revisited(ingestor: Ingestor, progress: Progress, report: Callable) -> int:
+    """Store again, without them, the articles stored before their lines were found to recur; chunks written."""
+    ids = sorted(ingestor.recurring.revisit)
+    ingestor.recurring.revisit.clear()
+    if not ids:
+        return 0
+    raws, settings, batch = ingestor.catalog.raw_texts(ids), ingestor.settings, []
+    for row in ingestor.catalog.articles(ids):
+        keep = ("title", "body", "url", "outlet", "published", "authors", "source", "id")
+        old = Article(**{k: row[k] for k in keep}, raw=raws.get(row["id"], ""))
+        new = ingestor.recurring.strip_known(old)
+        if new.body == old.body:
+            continue
+        chunks = chunk_article(new, ingestor.embedder, settings.chunk_tokens, settings.chunk_min_tokens,
+                               settings.chunk_overlap_tokens)  # fmt: skip
+        for c in chunks:
+            c.version = ingestor.version(new)
+        batch.append((new, chunks))
+    if batch:
+        ingestor.write(batch, progress, report)
+    return sum(len(cs) for _, cs in batch)
 
 
 def store_stats(settings) -> dict:

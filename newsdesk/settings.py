@@ -40,6 +40,13 @@ class Settings(BaseSettings):
         0.88, description="Article-vector cosine at which two articles count as one story."
     )
     story_days: int = Field(3, description="Articles more than this many days apart are never one story.")
+    boilerplate_min_articles: int = Field(
+        3, description="A short line (up to 8 words) in this many articles of one outlet is boilerplate."
+    )
+    boilerplate_min_articles_long: int = Field(
+        5,
+        description="A longer line (up to 300 characters) in this many articles of one outlet is boilerplate.",
+    )
     record_db_url: str = Field("", description="SQL URL of the ingest record; empty: SQLite in data_dir.")
     chroma_host: str = Field("", description="Chroma server host; empty: embedded store in data_dir.")
     chroma_port: int = Field(8000, description="Chroma server port.")
