@@ -132,12 +132,22 @@ def day_number(d: date | None) -> int:
     return d.year * 10000 + d.month * 100 + d.day if d else 0
 
 
+def iso_day(day: int) -> str:
+    """YYYYMMDD as YYYY-MM-DD ("" for 0)."""
+    return f"{day // 10000:04d}-{day // 100 % 100:02d}-{day % 100:02d}" if day else ""
+
+
+_SLUG = re.compile(r"(?<![\d])(\d{1,2})-" + _MONTH.replace("\\.?", "") + r"-((?:19|20)\d{2})(?![\d])", re.I)
+
+
 def url_day(url: str | None) -> int:
-    """YYYYMMDD from a /2022/06/12/ or 2022-06-12 part of a URL (0 when none)."""
+    """YYYYMMDD from a /2022/06/12/ or 2022-06-12 part of a URL, or a slug saying 17-june-2022 (0 when none)."""
     m = re.search(r"/(20\d{2}|19\d{2})[/-](\d{1,2})[/-](\d{1,2})(?:/|-|$)", url or "")
-    if not m:
-        return 0
     try:
-        return day_number(date(int(m.group(1)), int(m.group(2)), int(m.group(3))))
+        if m:
+            return day_number(date(int(m.group(1)), int(m.group(2)), int(m.group(3))))
+        if s := _SLUG.search((url or "").rsplit("?", 1)[0]):
+            return day_number(date(int(s.group(3)), _MONTHS[s.group("month").lower()], int(s.group(1))))
     except ValueError:
         return 0
+    return 0

@@ -303,7 +303,7 @@ def _build(lines: list[_Line], start: int, end: int, head: _Header, raw: str, so
     title = head.title or title_from_text(body)
     return Article(
         title=title, body=body, raw=raw, outlet=head.outlet or outlet_from_dateline(body), authors=head.authors,
-        published=head.published, source=source,
+        published=head.published, source=source, date_source="text" if head.published else None,
     )  # fmt: skip
 
 

@@ -8,13 +8,13 @@ import os
 import time
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
 
 from ingest import catalog as catalog_mod
-from ingest import lexical, store, stories
+from ingest import dates, lexical, store, stories
 from ingest.chunk import chunk_article
 from ingest.models import Article, Chunk, FileReport, sha1
 from ingest.recurring import RecurringLines
@@ -51,7 +51,7 @@ class IngestResult:
 
     def as_dict(self) -> dict:
         """The --json shape."""
-        keys = ("added", "updated", "unchanged", "failed")
+        keys = ("added", "updated", "redated", "unchanged", "failed")
         return {
             "files": [
                 {
@@ -93,6 +93,26 @@ class Ingestor:
     def version(self, article: Article) -> str:
         """Version of an article under this pipeline: content and chunking settings."""
         return sha1(article.content_hash, self.pipeline_key)[:16]
+
+    def text_version(self, article: Article) -> str:
+        """Version of the embedded text alone (dates left out) under this pipeline."""
+        return sha1(article.text_hash, self.pipeline_key)[:16]
+
+    def same_text(self, article: Article, row: dict) -> bool:
+        """The stored article (row of date_facts) has this text; a record older than dates is checked
+        by its version with the date it stored."""
+        if row.get("text_version"):
+            return row["text_version"] == self.text_version(article)
+        return row["content_hash"] == self.version(replace(article, published=row["published"]))
+
+    def update_dates(self, batch: list[Article]) -> None:
+        """Store newly found dates of unchanged articles: chunk metadata first, then the record."""
+        with store.guard(self.settings, "updating chunk dates"):
+            store.update_dates(self.collection, {a.id: a for a in batch})
+        rows = [{"id": a.id, "text_version": self.text_version(a), "published": a.published,
+                 "date_source": a.date_source, "date_published": a.date_published,
+                 "date_updated": a.date_updated} for a in batch]  # fmt: skip
+        self.catalog.update_dates(rows)
 
     @contextmanager
     def lock(self):
@@ -164,7 +184,7 @@ class Ingestor:
                 metas.append(store.chunk_metadata(article, c, story, versions[article.id]))
         with store.guard(self.settings, "storing chunks"):
             store.upsert(self.collection, ids, vectors, docs, metas)
-        self.catalog.save(rows, versions, self.embedder.name)
+        self.catalog.save(rows, versions, self.embedder.name, {a.id: self.text_version(a) for a, _ in batch})
         keep = set(ids)
         with store.guard(self.settings, "deleting replaced chunks"):
             store.delete_ids(self.collection, [cid for a in old.values() for cid in a if cid not in keep])
@@ -276,6 +296,7 @@ def ingest_paths(
             articles = []
             for article in parsed.articles:
                 article.source = source
+                dates.assign(article)
                 if article.id in seen:
                     file_report.unchanged += 1
                     continue
@@ -283,12 +304,18 @@ def ingest_paths(
                 articles.append(article)
             articles = ingestor.recurring.clean(articles)  # without lines recurring in their outlet
             progress.articles_total += len(articles)
-            stored = ingestor.catalog.hashes(a.id for a in articles)
+            stored = ingestor.catalog.date_facts(a.id for a in articles)
+            redated = []
             for article in articles:
-                previous = stored.get(article.id)
+                row = stored.get(article.id)
+                previous = row["content_hash"] if row else None
                 version = ingestor.version(article)
-                if previous == version:
-                    file_report.unchanged += 1
+                if row and ingestor.same_text(article, row):
+                    if all(row[k] == getattr(article, k) for k in catalog_mod.DATE_COLUMNS):
+                        file_report.unchanged += 1
+                    else:
+                        file_report.redated += 1
+                        redated.append(article)
                     progress.articles_done += 1
                     continue
                 try:
@@ -324,6 +351,8 @@ def ingest_paths(
                     ingestor.write(pending, progress, report)
                     result.chunks += pending_chunks
                     pending, pending_chunks = [], 0
+            if redated:
+                ingestor.update_dates(redated)
             if prune and not parsed.errors:
                 gone = sorted(set(ingestor.catalog.ids_from_source(source)) - {a.id for a in parsed.articles})
                 ingestor.remove(gone)

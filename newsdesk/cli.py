@@ -80,7 +80,7 @@ def ingest(
         table = Table(title=f"Ingested in {result.seconds:.1f}s ({result.chunks} chunks embedded)")
         names = [_short_path(f.path, max(24, out.width // 3)) for f in result.files]
         table.add_column("file", no_wrap=True, min_width=min(max(map(len, names), default=4), out.width // 3))
-        for col in ("added", "updated", "unchanged", "failed"):
+        for col in _COUNTS:
             table.add_column(col, justify="right", no_wrap=True)
         table.add_column("reason", overflow="fold", ratio=1, min_width=20)
         for f, name in zip(result.files, names, strict=True):
@@ -88,22 +88,22 @@ def ingest(
             reason = reason.replace(f"{f.path}: ", "")  # the file column names it already
             table.add_row(
                 name,
-                str(f.added),
-                str(f.updated),
-                str(f.unchanged),
-                str(f.failed),
+                *(str(getattr(f, k)) for k in _COUNTS),
                 reason,
                 style="red" if f.error else None,
             )
         d = result.as_dict()
         table.add_row(
             "total",
-            *(str(d[k]) for k in ("added", "updated", "unchanged", "failed")),
+            *(str(d[k]) for k in _COUNTS),
             f"{result.pruned} pruned" if prune else "",
             style="bold",
         )
         out.print(table)
     raise typer.Exit(1 if result.total("failed") else 0)
+
+
+_COUNTS = ("added", "updated", "redated", "unchanged", "failed")  # redated: a new date, not re-embedded
 
 
 @app.command()
