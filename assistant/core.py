@@ -10,7 +10,8 @@ import numpy as np
 
 from assistant.citations import MarkerStream, Renumbering, split_answer, support_scores, supporting_span
 from assistant.components import get_components
-from assistant.dates import apply_question_dates
+from assistant.dates import apply_question_dates, day_number, default_as_of, is_current, iso_day
+from assistant.disagree import reports_differ
 from assistant.extractive import choose, score_sentences
 from assistant.followup import llm_rewrite, rule_rewrite
 from assistant.refusal import REFUSAL_TEXT, evidence, features
@@ -83,7 +84,8 @@ def stream_answer(
         corpus = comps.corpus()
     engine = settings.llm
     explicit = _as_date(as_of)
-    today = explicit or date.today()
+    newest = date.fromisoformat(iso_day(corpus.newest)) if corpus.newest else None
+    today, notice = (explicit, "") if explicit else default_as_of(newest, date.today())
     if not history:
         standalone = question
     elif engine == "extractive":
@@ -99,7 +101,8 @@ def stream_answer(
     qvec = np.asarray(comps.embedder.embed_query(query), dtype=np.float32)
     with guard(settings, "searching the articles"):
         found = comps.retriever(settings).search(
-            query, qvec, used, today, cutoff=explicit, top_k=settings.top_k, per_story=settings.per_story
+            query, qvec, used, today, cutoff=explicit or today, top_k=settings.top_k, per_story=settings.per_story,
+            current=is_current(standalone),
         )
     sentences = score_sentences(query, qvec, found.passages, comps.embedder, corpus.idf, comps.sentences)
     feats = features(query, found, sentences, corpus, today, standalone)
@@ -115,6 +118,11 @@ def stream_answer(
         yield from _extractive(result, found.passages, sentences, corpus)
     else:
         yield from _with_llm(result, standalone, found.passages, comps, corpus, settings)
+    for s in result.sources:  # the story as it stood at the as-of date
+        s.story_dates = corpus.story_dates(s.story_id, day_number(today))
+    if not result.refused and (differ := reports_differ(result.sources)):
+        result.text += "\n\n" + differ
+        yield "\n\n" + differ
     result.seconds = time.perf_counter() - started
     yield result
 

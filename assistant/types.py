@@ -38,6 +38,7 @@ class Source:
     story_id: str = ""
     start: int = 0  # offset of text in the article body
     end: int = 0
+    story_dates: dict = field(default_factory=dict)  # first/last report of the story and by whom
 
 
 @dataclass
@@ -59,6 +60,8 @@ class Answer:
     )  # ranked passages (article_id, chunk_id, score) for eval
     evidence: float = 0.0  # how strongly the passages hold an answer (refused under the threshold)
     evidence_features: dict = field(default_factory=dict)  # what the evidence score was made of
+    as_of: str = ""  # the date the question was answered as of (YYYY-MM-DD)
+    notice: str = ""  # one line about the as-of date when it was not today (an archive)
 
     def as_dict(self) -> dict:
         """The `ask --json` shape."""
@@ -75,10 +78,12 @@ class Answer:
                     "text": s.text,
                     "span": list(s.span),
                     "also_reported_by": s.also_reported_by,
+                    "story": s.story_dates,
                 }  # fmt: skip
                 for s in self.sources
             ],
             "engine": self.engine,
+            "as_of": self.as_of,
             "seconds": round(self.seconds, 3),
             "unsupported": self.unsupported,
         }

@@ -50,7 +50,7 @@ articles = Table(
     Column("vector", LargeBinary),
     Column("n_chunks", Integer),
     Column("ingested_at", Float),
-    Column("date_source", String, index=True),  # metadata, text, url or none; NULL: ingested before dates
+    Column("date_source", String),  # metadata, text, url or none; NULL: ingested before dates
     Column("date_published", String),
     Column("date_updated", String),
     Column("text_version", String),  # version of the text alone, so a newly found date re-embeds nothing

@@ -95,5 +95,5 @@ def assign(article: Article) -> Article:
     else:
         article.published, article.date_source = published, pub_source if published else "none"
     article.date_published = published
-    article.date_updated = updated if updated and updated != published else None
+    article.date_updated = updated if updated and (not published or updated > published) else None
     return article

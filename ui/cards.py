@@ -41,6 +41,9 @@ def show_source(source, key: str, settings) -> None:
         if url:
             st.link_button("Open article", url, icon=":material/open_in_new:")
         st.markdown(render.highlighted_md(source.text, source.span))
+        story = render.story_dates_md(getattr(source, "story_dates", {}))
+        if story:
+            st.caption(story)
         others = render.also_reported_md(source.also_reported_by)
         if others:
             st.caption(others)

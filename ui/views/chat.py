@@ -8,6 +8,7 @@ import streamlit as st
 
 import assistant
 from assistant import Answer, Filters
+from assistant.dates import default_as_of
 from newsdesk.errors import NewsdeskError
 from ui import render
 from ui.cards import show_answer
@@ -52,6 +53,7 @@ def sidebar(settings, stats: dict):
                 since, until = picked
         elif stats["articles"]:
             st.caption("Date filter: the stored articles span less than two publication days.")
+        as_of_picker(stats)
         st.subheader("Answering")
         st.caption(f"Engine: {render.escape_md(engine_label(settings))}")
         top_k = st.slider("Passages", 1, MAX_PASSAGES, min(settings.top_k, MAX_PASSAGES), key="top_k")
@@ -66,6 +68,18 @@ def sidebar(settings, stats: dict):
     return Filters(outlets=list(outlets), since=since, until=until), settings.model_copy(
         update={"top_k": top_k}
     )
+
+
+def as_of_picker(stats: dict) -> None:
+    """The "As of" date: today, or the newest article's date for an archive; kept in session state."""
+    today = date.today()
+    default, notice = default_as_of(_day(stats["last_published"]), today)
+    picked = st.date_input("As of", value=default, max_value=max(today, default), key="as_of",
+                           help="Questions are answered as of this date: later articles are left out and "
+                           "'last week' counts back from it.")  # fmt: skip
+    picked = picked if isinstance(picked, date) else default
+    st.session_state["as_of_used"] = picked
+    st.session_state["as_of_notice"] = notice if picked == default else ""
 
 
 def history() -> list[dict]:
@@ -84,7 +98,8 @@ def ask(question: str, filters: Filters, settings, key: str) -> dict:
     turns, final = history(), []
 
     def pieces():
-        for item in assistant.stream_answer(question, turns, filters, settings):
+        as_of = st.session_state.get("as_of_used")
+        for item in assistant.stream_answer(question, turns, filters, settings, as_of=as_of):
             if isinstance(item, Answer):
                 final.append(item)
             elif item:
@@ -114,6 +129,8 @@ def main() -> None:
     stats = collection_stats(settings)
     filters, run_settings = sidebar(settings, stats)
     st.title("Ask the news")
+    if st.session_state.get("as_of_notice"):
+        st.caption(render.escape_md(st.session_state["as_of_notice"]))
     st.session_state.setdefault("messages", [])
     if not stats["articles"]:
         empty_store_notice()

@@ -9,6 +9,7 @@ import streamlit as st
 
 from ui import render
 from ui.common import collection_stats, empty_store_notice, get_catalog, get_settings, named_outlets
+from ui.story import show_story
 
 MAX_LISTED = 1000
 
@@ -100,6 +101,7 @@ def main() -> None:
             "title": r["title"],
             "outlet": r["outlet"],
             "published": r["published"],
+            "date from": r.get("date_source") or "",
             "chunks": r["n_chunks"],
             "url": render.safe_url(r["url"]),
         }
@@ -117,6 +119,7 @@ def main() -> None:
     if len(found) > MAX_LISTED:
         st.caption(f"The first {MAX_LISTED} matches are listed; narrow the search to see others.")
     article_details(shown.get(pick) or found[0], catalog)
+    show_story(shown.get(pick) or found[0], rows)
 
 
 main()
