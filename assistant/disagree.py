@@ -15,7 +15,7 @@ _NUMBER = re.compile(
     re.I,
 )
 _NOT_A_COUNT = re.compile(
-    r"^(?:years?|months?|weeks?|days?|hours?|minutes?|a\.?m|p\.?m|st|nd|rd|th|am|pm)$", re.I
+    r"^(?:years?|months?|weeks?|days?|hours?|minutes?|seconds?|st|nd|rd|th|am|pm|[a-z])$", re.I
 )
 _MONTHS = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s*$", re.I)
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
