@@ -35,6 +35,7 @@ _PATTERNS = [
     ),
     ("word", r"(?P<which>today|yesterday|tonight|this morning)"),
 ]
+_FUTURE = re.compile(r"\b(?:will|going to|plans? to|planned|next|upcoming|expected to|due to)\b", re.I)
 _RE = [(kind, re.compile(r"\b" + pattern + r"\b", re.I)) for kind, pattern in _PATTERNS]
 
 
@@ -109,7 +110,10 @@ def _span(kind: str, g: dict, as_of: date) -> tuple[date | None, date | None]:
 def read_dates(question: str, as_of: date) -> tuple[date | None, date | None, str, str]:
     """(since, until, the phrase, the question without it) for the first date expression in the question."""
     best = None
+    future = _FUTURE.search(question) is not None
     for kind, pattern in _RE:
+        if future and kind in ("m", "wd"):
+            continue  # "Will Xi visit in May?": a plan, not a published-date range
         m = pattern.search(question)
         if m and (best is None or m.start() < best[1].start()):
             try:

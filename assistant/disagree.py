@@ -10,8 +10,11 @@ _WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven
           "ten": 10, "eleven": 11, "twelve": 12, "dozen": 12}  # fmt: skip
 _SCALE = r"(?:\s+(?P<scale>thousand|million|billion|trillion))?"
 _NUMBER = re.compile(
-    r"(?<![\w.,$£€])(?P<cur>[$£€])?(?P<num>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?|" + "|".join(_WORDS) + r")"
-    + _SCALE + r"(?P<pct>\s*%|\s+percent)?(?![\w.,]*\d)",
+    r"(?<![\w.,$£€])(?P<cur>[$£€])?(?P<num>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?|"
+    + "|".join(_WORDS)
+    + r")"
+    + _SCALE
+    + r"(?P<pct>\s*%|\s+percent)?(?![\w.,]*\d)",
     re.I,
 )
 _NOT_A_COUNT = re.compile(
@@ -40,7 +43,7 @@ def _thing(text: str, m: re.Match) -> str | None:
     words = [w.lower() for w in after if w.lower() not in STOP][:1]
     unit = (m["cur"] or "") + ("%" if m["pct"] else "")
     if not words or _NOT_A_COUNT.match(words[0]):
-        return None if not unit else unit
+        return unit or None
     noun = words[0][:-1] if words[0].endswith("s") and len(words[0]) > 3 else words[0]
     return f"{unit}{noun}"
 

@@ -1,6 +1,6 @@
 """Share of articles dated at ingest, per outlet and per date source: parses the files, embeds nothing.
 
-    python bench/dates.py /work/shared/bench/rtqa-dev/articles /work/shared/bench/rtqa-train/articles
+python bench/dates.py /work/shared/bench/rtqa-dev/articles /work/shared/bench/rtqa-train/articles
 """
 
 from __future__ import annotations
@@ -39,8 +39,10 @@ def main() -> None:
             "dated": d,
             "share": round(d / max(n, 1), 4),
             "by_source": dict(by_source.most_common()),
-            "per_outlet": {o: {"articles": total[o], "dated": dated[o], "share": round(dated[o] / total[o], 4)}
-                           for o, _ in total.most_common()},  # fmt: skip
+            "per_outlet": {
+                o: {"articles": total[o], "dated": dated[o], "share": round(dated[o] / total[o], 4)}
+                for o, _ in total.most_common()
+            },  # fmt: skip
         }
         if args.json:
             print(json.dumps(row))

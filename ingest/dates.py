@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+
 from assistant.dates import iso_day, url_day
 from ingest.models import Article
 

@@ -113,7 +113,7 @@ def test_as_dict_is_the_ask_json_shape(seed_settings):
     d = answer("How far did the rial fall?", settings=seed_settings).as_dict()
     assert {"answer", "refused", "sources", "engine", "seconds"} <= set(d)
     src = d["sources"][0]
-    assert set(src) == {"n", "title", "outlet", "published", "url", "text", "span", "also_reported_by"}
+    assert set(src) == {"n", "title", "outlet", "published", "url", "text", "span", "also_reported_by", "story"}
 
 
 def test_empty_store_is_a_clear_error(tmp_path):

@@ -52,15 +52,17 @@ def test_dateline_and_day_month_year():
 
 
 def test_words_that_only_look_like_stamps_are_not_dates():
-    a = _dated("Updated health guidelines were issued on Monday.\nPublished in a journal in 2021, the study...")
+    a = _dated(
+        "Updated health guidelines were issued on Monday.\nPublished in a journal in 2021, the study..."
+    )
     assert (a.published, a.date_source) == (None, "none")
 
 
 def test_url_dates_from_paths_and_slugs():
     assert url_date("https://www.cnn.com/2022/06/07/investing/sec/index.html") == "2022-06-07"
-    assert url_date("https://www.theweek.co.uk/news/957094/ten-things-you-need-to-know-today-17-june-2022") == (
-        "2022-06-17"
-    )
+    assert url_date(
+        "https://www.theweek.co.uk/news/957094/ten-things-you-need-to-know-today-17-june-2022"
+    ) == ("2022-06-17")
     assert url_date("https://www.theweek.co.uk/news/959153/quiz-of-the-week-31-december-6-january") is None
     a = _dated("No date here.", "https://x.com/2022/05/04/story")
     assert (a.published, a.date_source) == ("2022-05-04", "url")
@@ -108,9 +110,13 @@ def test_a_newly_found_date_updates_record_and_chunks_without_embedding(settings
     assert stats["first_published"] == "2022-06-15" and stats["date_sources"] == {"metadata": 1}
 
 
-def test_a_record_from_before_dates_is_migrated_and_redated_without_embedding(settings, fake_embedder, tmp_path):
+def test_a_record_from_before_dates_is_migrated_and_redated_without_embedding(
+    settings, fake_embedder, tmp_path
+):
     body = "Ministers agreed the railway budget on Tuesday after talks. " * 8
-    path = _write(tmp_path / "a.jsonl", [{"url": "https://example.com/2022/07/05/rail", "title": "Rail", "text": body}])
+    path = _write(
+        tmp_path / "a.jsonl", [{"url": "https://example.com/2022/07/05/rail", "title": "Rail", "text": body}]
+    )
     counting = CountingEmbedder(fake_embedder)
     ingest_paths([path], settings, embedder=counting)
     db = str(settings.data_dir / "catalog.sqlite3")

@@ -20,7 +20,12 @@ from ui.story import timeline
 @pytest.mark.parametrize(
     ("question", "as_of", "since", "until"),
     [
-        ("What happened last week?", date(2023, 1, 2), date(2022, 12, 26), date(2023, 1, 1)),  # across the year
+        (
+            "What happened last week?",
+            date(2023, 1, 2),
+            date(2022, 12, 26),
+            date(2023, 1, 1),
+        ),  # across the year
         ("What happened last month?", date(2023, 1, 15), date(2022, 12, 1), date(2022, 12, 31)),
         ("What happened last month?", date(2024, 3, 31), date(2024, 2, 1), date(2024, 2, 29)),  # leap year
         ("What happened yesterday?", date(2023, 1, 1), date(2022, 12, 31), date(2022, 12, 31)),
@@ -28,10 +33,20 @@ from ui.story import timeline
         ("What happened this year?", date(2023, 1, 1), date(2023, 1, 1), date(2023, 1, 1)),
         ("What happened last year?", date(2023, 1, 1), date(2022, 1, 1), date(2022, 12, 31)),
         ("What happened in June?", date(2022, 7, 3), date(2022, 6, 1), date(2022, 6, 30)),
-        ("What happened in December?", date(2023, 1, 2), date(2022, 12, 1), date(2022, 12, 31)),  # last year's
+        (
+            "What happened in December?",
+            date(2023, 1, 2),
+            date(2022, 12, 1),
+            date(2022, 12, 31),
+        ),  # last year's
         ("What happened in June?", date(2022, 6, 10), date(2022, 6, 1), date(2022, 6, 10)),  # not past as-of
         ("What did he say on Tuesday?", date(2022, 6, 17), date(2022, 6, 14), date(2022, 6, 14)),
-        ("What did he say on Friday?", date(2022, 6, 17), date(2022, 6, 10), date(2022, 6, 10)),  # a week back
+        (
+            "What did he say on Friday?",
+            date(2022, 6, 17),
+            date(2022, 6, 10),
+            date(2022, 6, 10),
+        ),  # a week back
         ("What happened last Friday?", date(2022, 7, 1), date(2022, 6, 24), date(2022, 6, 24)),  # month end
         ("What happened on Saturday?", date(2023, 1, 2), date(2022, 12, 31), date(2022, 12, 31)),  # year end
     ],
@@ -116,7 +131,9 @@ def test_story_dates_and_timeline(store):
 
 
 def _src(n, text, story="s", article=None):
-    return Source(n, "t", f"outlet{n}", None, None, text, (0, len(text)), story_id=story, article_id=article or f"a{n}")
+    return Source(
+        n, "t", f"outlet{n}", None, None, text, (0, len(text)), story_id=story, article_id=article or f"a{n}"
+    )
 
 
 def test_reports_differ_on_the_same_count():
@@ -147,4 +164,11 @@ def test_no_line_when_numbers_agree_or_count_different_things_or_stories():
 
 
 def test_years_days_and_times_are_not_counts():
-    assert numbers("On June 15, 2022 at 5 p.m., 12 voters came; in 2021 there were none.") == {"voter": (12.0, "12")}
+    assert numbers("On June 15, 2022 at 5 p.m., 12 voters came; in 2021 there were none.") == {
+        "voter": (12.0, "12")
+    }
+
+
+def test_a_month_or_weekday_in_a_question_about_plans_is_no_filter():
+    assert read_dates("Will Xi visit in May?", date(2022, 6, 1))[2] == ""
+    assert read_dates("What is planned for next Tuesday?", date(2022, 6, 1))[2] == ""

@@ -10,15 +10,24 @@ from ui import render
 def timeline(rows: list[dict], story_id: str) -> dict:
     """The articles of one story oldest first, with its first and latest report and outlet count."""
     members = [r for r in rows if (r.get("story_id") or r["id"]) == story_id]
-    members.sort(key=lambda r: ((r.get("published") or "9999")[:10], r.get("outlet") or "", r.get("title") or ""))
+    members.sort(
+        key=lambda r: ((r.get("published") or "9999")[:10], r.get("outlet") or "", r.get("title") or "")
+    )
     dated = [r for r in members if r.get("published")]
     first = dated[0]["published"][:10] if dated else None
     last = dated[-1]["published"][:10] if dated else None
     by = lambda day: sorted({r["outlet"] or "unknown" for r in dated if r["published"][:10] == day})  # noqa: E731
     return {
-        "articles": [{"date": (r.get("published") or "")[:10] or None, "outlet": r.get("outlet") or "unknown",
-                      "title": r.get("title") or "Untitled", "date_source": r.get("date_source") or "",
-                      "url": render.safe_url(r.get("url"))} for r in members],  # fmt: skip
+        "articles": [
+            {
+                "date": (r.get("published") or "")[:10] or None,
+                "outlet": r.get("outlet") or "unknown",
+                "title": r.get("title") or "Untitled",
+                "date_source": r.get("date_source") or "",
+                "url": render.safe_url(r.get("url")),
+            }
+            for r in members
+        ],  # fmt: skip
         "first": first,
         "first_by": by(first) if first else [],
         "latest": last,
