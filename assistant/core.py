@@ -118,6 +118,7 @@ def stream_answer(
         yield from _extractive(result, found.passages, sentences, corpus)
     else:
         yield from _with_llm(result, standalone, found.passages, comps, corpus, settings)
+    result.as_of, result.notice = today.isoformat(), notice
     for s in result.sources:  # the story as it stood at the as-of date
         s.story_dates = corpus.story_dates(s.story_id, day_number(today))
     if not result.refused and (differ := reports_differ(result.sources)):

@@ -247,7 +247,7 @@ def test_ingest_folder_and_missing_folder(env, tmp_path):
 
 def test_sources_page_lists_searches_and_shows_chunks(seeded):
     at = app("sources")
-    assert len(at.dataframe) == 1 and len(at.dataframe[0].value) == 5
+    assert len(at.dataframe) == 2 and len(at.dataframe[0].value) == 5  # the table, then the story timeline
     at.text_input(key="search").set_value("img").run()
     assert len(at.dataframe[0].value) == 1
     heading = at.subheader[0].value
@@ -259,6 +259,40 @@ def test_sources_page_lists_searches_and_shows_chunks(seeded):
     assert at.dataframe[0].value["url"].isna().all()
     at.text_input(key="search").set_value("TT rock").run()
     assert len(at.dataframe[0].value) == 1
+
+
+def test_sources_story_view_and_stored_dates(seeded):
+    at = app("sources")
+    table = at.dataframe[0].value
+    assert set(table["date from"]) == {"metadata", "none"}  # the JSON records carry dates, the seed texts none
+    assert (table["published"].notna() == (table["date from"] != "none")).all()
+    at.text_input(key="search").set_value("img").run()
+    story = at.dataframe[1].value
+    assert list(story["date"]) == ["2023-02-22"] and list(story["outlet"]) == ["Example Wire"]
+    assert any("first reported 2023\\-02\\-22 by Example Wire" in c.value for c in at.caption)
+
+
+def test_as_of_defaults_to_the_newest_article_of_an_archive_and_reaches_the_assistant(seeded, monkeypatch):
+    import assistant.core
+
+    seen, real = [], assistant.core.stream_answer
+
+    def spy(question, history=(), filters=None, settings=None, as_of=None, **kw):
+        seen.append(as_of)
+        yield from real(question, history=history, filters=filters, settings=settings, as_of=as_of, **kw)
+
+    monkeypatch.setattr(assistant.core, "stream_answer", spy)
+    at = app()
+    assert at.date_input(key="as_of").value == date(2023, 2, 22)  # the seeds are years old: an archive
+    notice = "Answering as of 2023\\-02\\-22, the newest article; change it in the sidebar\\."
+    assert any(c.value == notice for c in at.caption)
+    ask(at, QUESTION)
+    assert seen[-1] == date(2023, 2, 22) and at.session_state["messages"][-1]["answer"].as_of == "2023-02-22"
+    at.date_input(key="as_of").set_value(date(2023, 2, 21)).run()
+    assert not any(c.value == notice for c in at.caption)
+    ask(at, "What happened at the bakery festival?")
+    reply = at.session_state["messages"][-1]["answer"]
+    assert seen[-1] == date(2023, 2, 21) and all(s.published <= "2023-02-21" for s in reply.sources)
 
 
 def test_chroma_server_down_is_an_error_with_the_fix(seeded, env):
