@@ -401,6 +401,14 @@ class Catalog:
                     [{"outlet": o, "key": k, "article_ids": json.dumps(ids)} for (o, k), ids in part],
                 )
 
+    def newest_titles(self, limit: int = 50) -> list[tuple[str, str | None]]:
+        """(title, story id) of the most recently published (then ingested) articles."""
+        query = select(articles.c.title, articles.c.story_id).order_by(
+            articles.c.published.is_(None), articles.c.published.desc(), articles.c.ingested_at.desc()
+        )
+        with self.engine.connect() as conn:
+            return [(r.title, r.story_id) for r in conn.execute(query.limit(limit))]
+
     def raw_texts(self, ids: Iterable[str]) -> dict[str, str]:
         """The raw text kept for each of these articles."""
         ids = list(ids)

@@ -307,3 +307,33 @@ def test_chroma_server_down_is_an_error_with_the_fix(seeded, env):
     text = at.error[0].value.replace("\\", "")
     assert f"127.0.0.1:{port}" in text and "Fix:" in text
     assert "newsdesk store serve" in text or "NEWSDESK_CHROMA_HOST" in text
+
+
+def test_empty_chat_offers_example_questions_from_the_newest_stories_and_asks_one(seeded, calls):
+    at = app()
+    buttons = [b for b in at.button if (b.key or "").startswith("example-")]
+    assert len(buttons) == 3
+    labels = [b.label.replace("\\", "") for b in buttons]
+    assert all(label.startswith("What do the articles say about") for label in labels)
+    assert "Tram line opens in the old town" in labels[1], labels  # newest first, one per story
+    buttons[1].click().run()
+    assert not at.exception, at.exception
+    assert (
+        calls and calls[-1]["question"] == "What do the articles say about “Tram line opens in the old town”?"
+    )
+    reply = at.session_state["messages"][-1]["answer"]
+    assert reply.sources and "tram" in reply.text.lower()
+    assert not [b for b in at.button if (b.key or "").startswith("example-")], "asked: the examples go"
+
+
+def test_example_questions_take_one_story_each_and_drop_outlet_suffixes():
+    from ui.examples import example_questions
+
+    got = example_questions([("Fed hikes rates by three quarters - CNN", "s1"), ("Fed raises rates again", "s1"),
+                             ("Heat wave grips the South | Reuters", "s2"), ("Ok", "s3"),
+                             ("Yellowstone floods close the park", None), ("Spirit agrees to JetBlue deal", "s4")])  # fmt: skip
+    assert got == [
+        "What do the articles say about “Fed hikes rates by three quarters”?",
+        "What do the articles say about “Heat wave grips the South”?",
+        "What do the articles say about “Yellowstone floods close the park”?",
+    ]

@@ -16,10 +16,12 @@ from ui.common import (
     collection_stats,
     empty_store_notice,
     engine_label,
+    get_catalog,
     get_settings,
     named_outlets,
     show_error,
 )
+from ui.examples import example_questions
 
 MAX_PASSAGES = 20
 
@@ -123,6 +125,35 @@ def ask(question: str, filters: Filters, settings, key: str) -> dict:
     return {"role": "assistant", "answer": final[-1]}
 
 
+@st.cache_data(show_spinner=False, max_entries=8)
+def _newest_titles(record_url: str, generation: str | None) -> list[tuple[str, str | None]]:
+    """The newest titles of the store, read again after each ingest (a new generation)."""
+    from ingest.catalog import Catalog
+
+    return Catalog(record_url).newest_titles()
+
+
+def examples(settings) -> str | None:
+    """Three example questions as buttons on the empty chat; the one clicked, if any."""
+    catalog = get_catalog(settings)
+    if catalog is None:
+        return None
+    questions = example_questions(_newest_titles(settings.record_url, catalog.get_meta("generation")))
+    if not questions:
+        return None
+    box = st.empty()
+    with box.container(key="examples"):
+        st.caption("Try one of these, about the newest stories:")
+        clicked = [
+            st.button(render.escape_md(q), key=f"example-{i}", icon=":material/help:")
+            for i, q in enumerate(questions)
+        ]
+    picked = next((q for q, c in zip(questions, clicked, strict=True) if c), None)
+    if picked:
+        box.empty()
+    return picked
+
+
 def main() -> None:
     """The chat page."""
     settings = get_settings()
@@ -142,7 +173,8 @@ def main() -> None:
                 show_answer(msg["answer"], f"m{i}", settings)
             else:
                 show_error(msg["error"], settings)
-    question = st.chat_input("Ask about the news…")
+    picked = examples(settings) if stats["articles"] and not st.session_state["messages"] else None
+    question = st.chat_input("Ask about the news…") or picked
     if question and question.strip():
         question = question.strip()
         with st.chat_message("user"):
