@@ -7,7 +7,6 @@ crashes and nothing stored is lost.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import re
 import time
