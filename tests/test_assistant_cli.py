@@ -21,6 +21,7 @@ def run(*args):
     return CliRunner().invoke(cli.app, list(args))
 
 
+@pytest.mark.slow
 def test_ask_json(seed_env):
     result = run("ask", "How far did the rial fall?", "--json")
     assert result.exit_code == 0, result.output
@@ -37,6 +38,7 @@ def test_ask_json(seed_env):
     assert "700,000" in src["text"][src["span"][0] : src["span"][1]]
 
 
+@pytest.mark.slow
 def test_ask_text_with_filters(seed_env):
     result = run(
         "ask",
@@ -52,6 +54,7 @@ def test_ask_text_with_filters(seed_env):
     assert "[1]" in result.stdout and "China Shows" in result.stdout and "Headlines" in result.stdout
 
 
+@pytest.mark.slow
 def test_ask_refusal_json(seed_env):
     data = json.loads(run("ask", "Who won the 2022 World Cup?", "--json").stdout)
     assert (
@@ -61,11 +64,13 @@ def test_ask_refusal_json(seed_env):
     )
 
 
+@pytest.mark.slow
 def test_ask_bad_date_is_a_usage_error(seed_env):
     result = run("ask", "Anything?", "--since", "June")
     assert result.exit_code == 2 and "YYYY-MM-DD" in result.output
 
 
+@pytest.mark.slow
 def test_eval_json(seed_env, tmp_path):
     path = tmp_path / "q.jsonl"
     rows = [
@@ -87,6 +92,7 @@ def test_eval_json(seed_env, tmp_path):
     )
 
 
+@pytest.mark.slow
 def test_eval_bad_file_names_the_line(seed_env, tmp_path, monkeypatch, capsys):
     path = tmp_path / "bad.jsonl"
     path.write_text('{"question": "fine"}\n{"question": \n')

@@ -94,6 +94,7 @@ def _bad_files(folder: Path) -> dict[str, Path]:
     return files
 
 
+@pytest.mark.slow
 def test_bad_files_get_clear_errors_and_nothing_stored_is_lost(settings, fake_embedder, tmp_path):
     good = _write_jsonl(tmp_path / "good.jsonl", _records(3))
     ingest_paths([good], settings, embedder=fake_embedder)
@@ -221,6 +222,7 @@ QUESTIONS = {
 
 
 @pytest.mark.parametrize("kind", list(QUESTIONS))
+@pytest.mark.slow
 def test_odd_questions_get_a_sane_answer_or_a_refusal(seed_settings, kind):
     import assistant
 
@@ -237,6 +239,7 @@ def test_odd_questions_get_a_sane_answer_or_a_refusal(seed_settings, kind):
 
 
 @pytest.mark.parametrize("question", ["", "   \n\t  ", "\u200b\u200b"])
+@pytest.mark.slow
 def test_empty_question_is_a_clear_error(seed_settings, question):
     import assistant
 
@@ -248,6 +251,7 @@ def test_empty_question_is_a_clear_error(seed_settings, question):
         assert question.strip() and got.refused
 
 
+@pytest.mark.slow
 def test_question_with_a_lone_surrogate_is_not_a_crash(seed_settings):
     import assistant
 

@@ -10,6 +10,7 @@ import sys
 from importlib import metadata
 from pathlib import Path
 
+import pytest
 import tomllib
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
@@ -80,6 +81,7 @@ def test_every_import_of_the_code_is_a_declared_distribution():
     )
 
 
+@pytest.mark.slow
 def test_html_parses_with_only_the_declared_distributions(tmp_path):
     """A site folder holding only what a plain install brings; a -S interpreter parses an HTML page with it."""
     site = tmp_path / "site"

@@ -114,6 +114,7 @@ def markdowns(at) -> list[str]:
     return [m.value for m in at.markdown]
 
 
+@pytest.mark.slow
 def test_chat_answers_with_badges_and_source_cards(seeded, calls):
     at = ask(app(), QUESTION)
     reply = at.session_state["messages"][-1]["answer"]
@@ -129,6 +130,7 @@ def test_chat_answers_with_badges_and_source_cards(seeded, calls):
     assert calls[0]["settings"].llm == "extractive"
 
 
+@pytest.mark.slow
 def test_follow_up_sends_history_and_new_chat_forgets(seeded, calls):
     at = ask(ask(app(), QUESTION), "Who will he meet there?")
     first = at.session_state["messages"][1]["answer"]
@@ -143,6 +145,7 @@ def test_follow_up_sends_history_and_new_chat_forgets(seeded, calls):
     assert at.session_state["messages"] == [] and len(at.chat_message) == 0
 
 
+@pytest.mark.slow
 def test_sidebar_shows_engine_and_collection(seeded):
     at = app()
     captions = " ".join(c.value for c in at.sidebar.caption)
@@ -152,6 +155,7 @@ def test_sidebar_shows_engine_and_collection(seeded):
     assert at.multiselect(key="outlets").options == ["Example Wire", "TT"]
 
 
+@pytest.mark.slow
 def test_filters_reach_the_assistant(seeded, calls):
     at = app()
     at.multiselect(key="outlets").set_value(["TT"])
@@ -163,6 +167,7 @@ def test_filters_reach_the_assistant(seeded, calls):
     assert reply.sources and {s.outlet for s in reply.sources} == {"TT"}
 
 
+@pytest.mark.slow
 def test_date_filter_narrows_to_a_refusal(seeded, calls):
     at = app()
     at.date_input(key="dates").set_value((date(2023, 2, 21), date(2023, 2, 22))).run()
@@ -172,6 +177,7 @@ def test_date_filter_narrows_to_a_refusal(seeded, calls):
     assert at.info and "published 2023\\-02\\-21" in at.info[0].value
 
 
+@pytest.mark.slow
 def test_refusal_is_an_info_box_without_sources(seeded):
     at = ask(app(), "What is the capital of Peru?")
     reply = at.session_state["messages"][-1]["answer"]
@@ -191,6 +197,7 @@ def test_empty_store_points_to_the_ingest_page(env, tmp_path):
     assert links and all(link.endswith("ingest") or "ingest" in link for link in links)
 
 
+@pytest.mark.slow
 def test_unreachable_llm_names_url_and_setting(seeded, env):
     env.setenv("NEWSDESK_LLM", "openai")
     env.setenv("NEWSDESK_OPENAI_BASE_URL", "http://127.0.0.1:9/v1")
@@ -245,6 +252,7 @@ def test_ingest_folder_and_missing_folder(env, tmp_path):
     assert table["added"].sum() == 3 and table["failed"].sum() == 0 and at.success
 
 
+@pytest.mark.slow
 def test_sources_page_lists_searches_and_shows_chunks(seeded):
     at = app("sources")
     assert len(at.dataframe) == 2 and len(at.dataframe[0].value) == 5  # the table, then the story timeline
@@ -261,6 +269,7 @@ def test_sources_page_lists_searches_and_shows_chunks(seeded):
     assert len(at.dataframe[0].value) == 1
 
 
+@pytest.mark.slow
 def test_sources_story_view_and_stored_dates(seeded):
     at = app("sources")
     table = at.dataframe[0].value
@@ -272,6 +281,7 @@ def test_sources_story_view_and_stored_dates(seeded):
     assert any("first reported 2023\\-02\\-22 by Example Wire" in c.value for c in at.caption)
 
 
+@pytest.mark.slow
 def test_as_of_defaults_to_the_newest_article_of_an_archive_and_reaches_the_assistant(seeded, monkeypatch):
     import assistant.core
 
@@ -295,6 +305,7 @@ def test_as_of_defaults_to_the_newest_article_of_an_archive_and_reaches_the_assi
     assert seen[-1] == date(2023, 2, 21) and all(s.published <= "2023-02-21" for s in reply.sources)
 
 
+@pytest.mark.slow
 def test_chroma_server_down_is_an_error_with_the_fix(seeded, env):
     import socket
 
@@ -309,6 +320,7 @@ def test_chroma_server_down_is_an_error_with_the_fix(seeded, env):
     assert "newsdesk store serve" in text or "NEWSDESK_CHROMA_HOST" in text
 
 
+@pytest.mark.slow
 def test_empty_chat_offers_example_questions_from_the_newest_stories_and_asks_one(seeded, calls):
     at = app()
     buttons = [b for b in at.button if (b.key or "").startswith("example-")]
