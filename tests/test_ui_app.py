@@ -208,6 +208,7 @@ def test_unreachable_llm_names_url_and_setting(seeded, env):
     assert "openai" in " ".join(c.value for c in at.sidebar.caption)
 
 
+@pytest.mark.slow  # ingests with the real model
 def test_ingest_uploads_show_the_per_file_table(env, tmp_path):
     env.setenv("NEWSDESK_DATA_DIR", str(tmp_path / "store"))
     env.setenv("NEWSDESK_MAX_UPLOAD_MB", "1")
@@ -236,6 +237,7 @@ def test_ingest_uploads_show_the_per_file_table(env, tmp_path):
     assert again.loc["../../etc/evil name.json", "unchanged"] == 2
 
 
+@pytest.mark.slow  # ingests with the real model
 def test_ingest_folder_and_missing_folder(env, tmp_path):
     env.setenv("NEWSDESK_DATA_DIR", str(tmp_path / "store"))
     folder = tmp_path / "articles"
