@@ -384,8 +384,18 @@ def _restrip_revisited(ingestor: Ingestor, progress: Progress, report: Callable)
         return 0
     raws, settings, batch = ingestor.catalog.raw_texts(ids), ingestor.settings, []
     for row in ingestor.catalog.articles(ids):
-        keep = ("title", "body", "url", "outlet", "published", "authors", "source", "id")
-        old = Article(**{k: row[k] for k in keep}, raw=raws.get(row["id"], ""))
+        keep = (
+            "title",
+            "body",
+            "url",
+            "outlet",
+            "published",
+            "authors",
+            "source",
+            "id",
+            *catalog_mod.DATE_COLUMNS,
+        )
+        old = Article(**{k: row[k] for k in keep if k in row}, raw=raws.get(row["id"], ""))
         new = ingestor.recurring.strip_known(old)
         if new.body == old.body:
             continue
