@@ -50,6 +50,7 @@ class Answer:
     sources: list[Source] = field(default_factory=list)
     refused: bool = False
     engine: str = "extractive"
+    engine_line: str = ""  # the engine in one line, e.g. "gguf: SmolLM2-135M-Instruct.Q4_1"
     seconds: float = 0.0
     standalone_question: str = ""
     filters: Filters = field(default_factory=Filters)
@@ -84,6 +85,7 @@ class Answer:
             ],
             "engine": self.engine,
             "as_of": self.as_of,
+            "engine_line": self.engine_line,
             "seconds": round(self.seconds, 3),
             "unsupported": self.unsupported,
         }
