@@ -133,7 +133,9 @@ def _extractive(result: Answer, passages: list, sentences: list, corpus) -> Iter
     result.text = " ".join(pieces)
 
 
-def _with_llm(result: Answer, question: str, passages: list, comps, corpus, settings, engine) -> Iterator[str]:
+def _with_llm(
+    result: Answer, question: str, passages: list, comps, corpus, settings, engine
+) -> Iterator[str]:
     """Stream the engine's answer with markers renumbered and phantoms removed, then check every sentence."""
     from assistant.engines.chat import looks_like_refusal
 

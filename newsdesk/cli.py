@@ -1,4 +1,4 @@
-"""The newsdesk command line: ingest, stats, ask, eval, ui."""
+"""The newsdesk command line: ingest, stats, ask, eval, engines, ui."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from newsdesk.errors import NewsdeskError
@@ -175,11 +176,17 @@ def ask(
     as_json: Annotated[
         bool, typer.Option("--json", help="Print the answer and its sources as JSON.")
     ] = False,
+    engine: Annotated[
+        str | None, typer.Option(help="Answer engine for this question (`newsdesk engines` lists them).")
+    ] = None,
 ) -> None:
     """Answer a question from the stored articles; every claim carries a numbered source."""
     from assistant import Answer, Filters, stream_answer
+    from assistant.engines import engine_class
 
     settings = _settings()
+    if engine:
+        settings = settings.model_copy(update={"llm": engine_class(engine).name})
     filters = Filters(
         outlets=list(outlet or []), since=_date_option(since, "--since"), until=_date_option(until, "--until")
     )
@@ -205,7 +212,50 @@ def ask(
             out.print(f"    also reported by: {', '.join(s.also_reported_by)}", markup=False, highlight=False)
     for sentence in result.unsupported:
         console.print(f"[yellow]not backed by its sources:[/yellow] {sentence}", highlight=False)
-    console.print(f"[dim]{result.engine}, {result.seconds:.2f} s[/dim]")
+    console.print(
+        f"[dim]{result.engine_line or result.engine}, {result.seconds:.2f} s[/dim]", highlight=False
+    )
+
+
+@app.command()
+def engines(
+    check: Annotated[
+        bool, typer.Option(help="Send each engine one short request to see that it answers.")
+    ] = True,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the list as JSON.")] = False,
+) -> None:
+    """The answer engines: which one NEWSDESK_LLM picks, what each needs, and whether it answers."""
+    from assistant.engines import engine_names, get_engine
+
+    settings = _settings()
+    quick = settings.model_copy(update={"llm_timeout": min(settings.llm_timeout, 10.0)})
+    rows = []
+    for name in engine_names():
+        e = get_engine(quick.model_copy(update={"llm": name}))
+        status, problem = "not checked", e.missing()
+        if problem:
+            status = "unavailable"
+        elif check:
+            try:
+                e.check()
+                status = "answers"
+            except NewsdeskError as exc:
+                status, problem = "fails", f"{exc.message} Fix: {exc.fix}" if exc.fix else exc.message
+        rows.append({"engine": name, "selected": name == settings.llm, "status": status,
+                     "describe": e.describe(), "summary": e.summary, "problem": problem,
+                     "extra": e.extra})  # fmt: skip
+    if as_json:
+        typer.echo(json.dumps(rows, ensure_ascii=False))
+        return
+    table = Table(title="answer engines (NEWSDESK_LLM picks one; `ask --engine NAME` for one question)")
+    for col in ("engine", "status", "what", "problem"):
+        table.add_column(col, overflow="fold")
+    for r in rows:
+        name = f"{r['engine']} *" if r["selected"] else r["engine"]
+        style = {"answers": "green", "fails": "red", "unavailable": "yellow"}.get(r["status"])
+        cells = (name, r["status"], f"{r['describe']}: {r['summary']}", r["problem"])
+        table.add_row(*(escape(c) for c in cells), style=style)
+    out.print(table)
 
 
 @app.command("eval")

@@ -22,6 +22,7 @@ class Engine:
     summary: str = ""  # what it is, in a few words, for `newsdesk engines`
     extra: str = ""  # the pip extra its packages come from, when they are optional
     uses_llm: bool = True
+    options: dict[str, str] = {}  # setting field -> label, offered in the app's engine chooser
 
     def __init__(self, settings, model=None):
         self.settings = settings

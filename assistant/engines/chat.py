@@ -59,6 +59,8 @@ def looks_like_refusal(text: str) -> bool:
 class ChatEngine(Engine):
     """An engine whose answers come from a LangChain chat model fed the passages prompt."""
 
+    check_options: dict = {}  # call options that keep the check's reply short
+
     def rewrite(self, question: str, history) -> str:
         """The follow-up made standalone by the chat model."""
         from assistant.followup import llm_rewrite
@@ -91,7 +93,7 @@ class ChatEngine(Engine):
         if problem:
             raise LLMError(problem, self.fix())
         try:
-            reply = self.model().invoke([HumanMessage("Reply with the word: ready")])
+            reply = self.model().invoke([HumanMessage("Reply with the word: ready")], **self.check_options)
         except Exception as exc:
             raise self.error(exc) from exc
         return str(getattr(reply, "content", reply)).strip()

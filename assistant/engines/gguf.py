@@ -48,10 +48,12 @@ def load_server(path: str, threads: int = 0, context: int = 4096):
         return _SERVERS[key]
 
 
-def _payload(messages, max_tokens: int, stream: bool) -> dict:
-    """An OpenAI-style chat request from LangChain messages (greedy decoding)."""
+def _payload(messages, max_tokens: int, stream: bool, options: dict) -> dict:
+    """An OpenAI-style chat request from LangChain messages (greedy decoding; llama.cpp options such as grammar)."""
     turns = [{"role": _ROLES.get(m.type, "user"), "content": str(m.content)} for m in messages]
-    return {"messages": turns, "max_tokens": max_tokens, "temperature": 0, "stream": stream}
+    extra = {k: v for k, v in options.items() if k in ("grammar", "stop", "seed") and v is not None}
+    max_tokens = options.get("max_tokens") or max_tokens
+    return {"messages": turns, "max_tokens": max_tokens, "temperature": 0, "stream": stream, **extra}
 
 
 def _failure(reply) -> str:
@@ -78,7 +80,9 @@ class GGUFChatModel(BaseChatModel):
         return load_server(self.path, self.threads, self.context)
 
     def _generate(self, messages, stop=None, run_manager=None, **kwargs) -> ChatResult:
-        reply = self._server().handle_chat_completions(_payload(messages, self.max_tokens, False))
+        reply = self._server().handle_chat_completions(
+            _payload(messages, self.max_tokens, False, {**kwargs, "stop": stop})
+        )
         if _failure(reply):
             raise LLMError(f"llama.cpp failed: {_failure(reply)}")
         text = reply["choices"][0]["message"].get("content") or ""
@@ -91,7 +95,7 @@ class GGUFChatModel(BaseChatModel):
         def run():
             try:
                 self._server().handle_chat_completions(
-                    _payload(messages, self.max_tokens, True), pieces.put
+                    _payload(messages, self.max_tokens, True, {**kwargs, "stop": stop}), pieces.put
                 )
             except Exception as exc:  # surfaced to the reader below
                 pieces.put(exc)
@@ -119,6 +123,8 @@ class GGUFEngine(ChatEngine):
     name = "gguf"
     summary = "a local GGUF file run in-process by llama.cpp (NEWSDESK_GGUF_PATH; extra newsdesk[gguf])"
     extra = "gguf"
+    check_options = {"max_tokens": 5}
+    options = {"gguf_path": "GGUF file"}
 
     def missing(self) -> str:
         """What stops it: no xllamacpp, no file set, or no file there."""
@@ -144,7 +150,9 @@ class GGUFEngine(ChatEngine):
         try:
             model._server()
         except Exception as exc:
-            raise LLMError(f"llama.cpp could not load the GGUF file {s.gguf_path}: {exc}", self.fix()) from exc
+            raise LLMError(
+                f"llama.cpp could not load the GGUF file {s.gguf_path}: {exc}", self.fix()
+            ) from exc
         return model
 
     def describe(self) -> str:

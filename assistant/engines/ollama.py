@@ -11,6 +11,7 @@ class OllamaEngine(ChatEngine):
     """Chat from an Ollama server."""
 
     name = "ollama"
+    options = {"ollama_base_url": "Server URL", "ollama_model": "Model"}
     summary = "an Ollama server (NEWSDESK_OLLAMA_BASE_URL, NEWSDESK_OLLAMA_MODEL)"
 
     def load(self):

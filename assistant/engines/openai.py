@@ -11,6 +11,8 @@ class OpenAIEngine(ChatEngine):
     """Chat completions from an OpenAI-compatible server."""
 
     name = "openai"
+    options = {"openai_base_url": "Server URL", "openai_model": "Model"}
+    check_options = {"max_tokens": 5}
     summary = "an OpenAI-compatible chat server (NEWSDESK_OPENAI_BASE_URL, NEWSDESK_OPENAI_MODEL)"
 
     def load(self):

@@ -15,12 +15,12 @@ from ui.cards import show_answer
 from ui.common import (
     collection_stats,
     empty_store_notice,
-    engine_label,
     get_catalog,
     get_settings,
     named_outlets,
     show_error,
 )
+from ui.engine_picker import engine_picker
 from ui.examples import example_questions
 
 MAX_PASSAGES = 20
@@ -57,7 +57,7 @@ def sidebar(settings, stats: dict):
             st.caption("Date filter: the stored articles span less than two publication days.")
         as_of_picker(stats)
         st.subheader("Answering")
-        st.caption(f"Engine: {render.escape_md(engine_label(settings))}")
+        settings = engine_picker(settings)
         top_k = st.slider("Passages", 1, MAX_PASSAGES, min(settings.top_k, MAX_PASSAGES), key="top_k")
         st.subheader("Collection")
         cols = st.columns(2)
