@@ -64,9 +64,8 @@ class Engine:
         """An LLMError saying what failed, where, and how to fix it."""
         if isinstance(exc, LLMError):
             return exc
-        where, _ = self.server()
         return LLMError(
-            f"The {self.describe()} engine failed at {where}: {type(exc).__name__}: {exc}", self.fix()
+            f"The {self.name} engine ({self.describe()}) failed: {type(exc).__name__}: {exc}", self.fix()
         )
 
     def rewrite(self, question: str, history) -> str:
