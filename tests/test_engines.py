@@ -21,6 +21,20 @@ ROOT = Path(__file__).resolve().parent.parent
 XI = "When might Xi visit Moscow?"
 
 
+@pytest.fixture(scope="module")
+def fake_store(tmp_path_factory):
+    """Settings on a store of the sample articles embedded by the word-overlap fake (no real model)."""
+    from assistant.components import get_components
+    from ingest.pipeline import ingest_paths
+    from tests.conftest import SAMPLE, WordOverlapEmbedder
+
+    embedder = WordOverlapEmbedder()
+    settings = Settings(data_dir=tmp_path_factory.mktemp("engines") / "store")
+    ingest_paths(sorted(SAMPLE.glob("*.txt")), settings, embedder=embedder)
+    get_components(settings, embedder=embedder)  # every later question on this store uses the fake
+    return settings
+
+
 def test_registry_lists_every_engine_with_a_line_and_a_fix():
     assert engine_names() == ["extractive", "openai", "ollama", "gguf"]
     s = Settings(gguf_path="/models/SmolLM2-135M-Instruct.Q4_1.gguf")
@@ -40,9 +54,9 @@ def test_registry_lists_every_engine_with_a_line_and_a_fix():
         )
 
 
-def test_unknown_engine_names_the_choices(seed_settings):
+def test_unknown_engine_names_the_choices(fake_store):
     with pytest.raises(ConfigError) as info:
-        answer(XI, settings=seed_settings.model_copy(update={"llm": "gpt5"}))
+        answer(XI, settings=fake_store.model_copy(update={"llm": "gpt5"}))
     assert "'gpt5'" in info.value.message and "extractive, openai, ollama, gguf" in info.value.fix
 
 
@@ -59,9 +73,9 @@ def test_nothing_outside_the_engines_compares_engine_names():
     assert offenders == []
 
 
-def test_gguf_without_xllamacpp_names_the_extra(seed_settings, monkeypatch):
+def test_gguf_without_xllamacpp_names_the_extra(fake_store, monkeypatch):
     monkeypatch.setitem(sys.modules, "xllamacpp", None)  # import fails as if not installed
-    settings = seed_settings.model_copy(update={"llm": "gguf", "gguf_path": __file__})
+    settings = fake_store.model_copy(update={"llm": "gguf", "gguf_path": __file__})
     engine = get_engine(settings)
     assert "xllamacpp" in engine.missing()
     with pytest.raises(LLMError) as info:
@@ -69,9 +83,9 @@ def test_gguf_without_xllamacpp_names_the_extra(seed_settings, monkeypatch):
     assert "xllamacpp" in info.value.message and "pip install 'newsdesk[gguf]'" in info.value.fix
 
 
-def test_gguf_without_a_file_names_the_setting(seed_settings, tmp_path):
+def test_gguf_without_a_file_names_the_setting(fake_store, tmp_path):
     for path, words in (("", "NEWSDESK_GGUF_PATH is empty"), (str(tmp_path / "none.gguf"), "does not exist")):
-        settings = seed_settings.model_copy(update={"llm": "gguf", "gguf_path": path})
+        settings = fake_store.model_copy(update={"llm": "gguf", "gguf_path": path})
         with pytest.raises(LLMError) as info:
             get_engine(settings).check()
         assert words in info.value.message and "NEWSDESK_GGUF_PATH" in info.value.fix
@@ -95,7 +109,7 @@ class FakeLlamaServer:
 
 
 @pytest.fixture
-def fake_llama(monkeypatch, seed_settings, tmp_path):
+def fake_llama(monkeypatch, fake_store, tmp_path):
     """The gguf engine over a FakeLlamaServer (the real one is in test_llama_cpp.py, marked slow)."""
     import assistant.engines.gguf as gguf
 
@@ -105,7 +119,7 @@ def fake_llama(monkeypatch, seed_settings, tmp_path):
     monkeypatch.setattr(gguf.GGUFEngine, "missing", lambda self: "")
     model = tmp_path / "tiny.gguf"
     model.write_bytes(b"GGUF")
-    return fake, seed_settings.model_copy(update={"llm": "gguf", "gguf_path": str(model)})
+    return fake, fake_store.model_copy(update={"llm": "gguf", "gguf_path": str(model)})
 
 
 def test_gguf_engine_streams_through_the_citation_checks(fake_llama):
@@ -152,7 +166,7 @@ def run(*args):
     return CliRunner().invoke(cli.app, list(args))
 
 
-def test_engines_command_lists_what_answers(seed_settings, monkeypatch):
+def test_engines_command_lists_what_answers(fake_store, monkeypatch):
     with FakeLLMServer("ready") as server:
         monkeypatch.setenv("NEWSDESK_OPENAI_BASE_URL", server.openai_url)
         monkeypatch.setenv("NEWSDESK_OLLAMA_BASE_URL", "http://127.0.0.1:9")
@@ -161,7 +175,10 @@ def test_engines_command_lists_what_answers(seed_settings, monkeypatch):
         result = run("engines", "--json")
         assert result.exit_code == 0, result.output
         rows = {r["engine"]: r for r in json.loads(result.stdout)}
-        assert len(server.requests) == 1 and 5 in (server.requests[0].get("max_tokens"), server.requests[0].get("max_completion_tokens"))  # one short check
+        assert len(server.requests) == 1 and 5 in (
+            server.requests[0].get("max_tokens"),
+            server.requests[0].get("max_completion_tokens"),
+        )  # one short check
     assert list(rows) == ["extractive", "openai", "ollama", "gguf"]
     assert rows["openai"]["selected"] and rows["openai"]["status"] == "answers"
     assert rows["extractive"]["status"] == "answers"
@@ -171,8 +188,8 @@ def test_engines_command_lists_what_answers(seed_settings, monkeypatch):
     assert table.exit_code == 0 and "newsdesk[gguf]" in table.stdout and "not checked" in table.stdout
 
 
-def test_ask_engine_option(seed_settings, monkeypatch):
-    monkeypatch.setenv("NEWSDESK_DATA_DIR", str(seed_settings.data_dir))
+def test_ask_engine_option(fake_store, monkeypatch):
+    monkeypatch.setenv("NEWSDESK_DATA_DIR", str(fake_store.data_dir))
     with FakeLLMServer("Xi could visit Moscow in April or early May [1].") as server:
         monkeypatch.setenv("NEWSDESK_OPENAI_BASE_URL", server.openai_url)
         result = run("ask", XI, "--engine", "openai", "--json")

@@ -8,13 +8,14 @@ from pathlib import Path
 import pytest
 
 from tests.fake_servers import FakeLLMServer
+from tests.test_engines import fake_store  # noqa: F401 (fixture)
 
 APP = str(Path(__file__).resolve().parent.parent / "ui" / "app.py")
 QUESTION = "When might Xi Jinping visit Moscow?"
 
 
 @pytest.fixture
-def seeded(monkeypatch, seed_settings):
+def seeded(monkeypatch, fake_store):  # noqa: F811
     """The app on the seed store, the extractive engine configured."""
     import os
 
@@ -22,7 +23,7 @@ def seeded(monkeypatch, seed_settings):
         if key.startswith("NEWSDESK_") and key != "NEWSDESK_MODEL_CACHE":
             monkeypatch.delenv(key)
     monkeypatch.setenv("NEWSDESK_LLM", "extractive")
-    monkeypatch.setenv("NEWSDESK_DATA_DIR", str(seed_settings.data_dir))
+    monkeypatch.setenv("NEWSDESK_DATA_DIR", str(fake_store.data_dir))
     return monkeypatch
 
 
