@@ -210,8 +210,14 @@ def ask(
         out.print(f"    “{' '.join(s.text[s.span[0] : s.span[1]].split())}”", markup=False, highlight=False)
         if s.also_reported_by:
             out.print(f"    also reported by: {', '.join(s.also_reported_by)}", markup=False, highlight=False)
+        if s.story_dates.get("first") and s.story_dates["first"] != s.story_dates["last"]:
+            d = s.story_dates
+            out.print(f"    first reported {d['first']} by {', '.join(d['first_by'])}; latest {d['last']} by "
+                      f"{', '.join(d['last_by'])}", markup=False, highlight=False)  # fmt: skip
     for sentence in result.unsupported:
         console.print(f"[yellow]not backed by its sources:[/yellow] {sentence}", highlight=False)
+    if result.notice:
+        console.print(f"[dim]{result.notice.replace('change it in the sidebar', 'change it with --as-of')}[/dim]")
     console.print(
         f"[dim]{result.engine_line or result.engine}, {result.seconds:.2f} s[/dim]", highlight=False
     )

@@ -111,3 +111,18 @@ def test_ask_on_an_empty_store_says_how_to_ingest(tmp_path, monkeypatch, capsys)
         cli.main()
     err = capsys.readouterr().err
     assert info.value.code == 1 and "No articles are stored yet" in err and "newsdesk ingest" in err
+
+
+def test_ask_as_of_in_the_cli(seed_env):
+    data = json.loads(run("ask", "What happened to the rial?", "--as-of", "2023-03-01", "--json").stdout)
+    assert data["as_of"] == "2023-03-01"
+    assert data["refused"] or all(s["published"] <= "2023-03-01" for s in data["sources"])  # the rial: 2024
+    later = json.loads(run("ask", "What happened to the rial?", "--as-of", "2024-11-10", "--json").stdout)
+    assert later["as_of"] == "2024-11-10" and not later["refused"]
+    assert {s["published"] for s in later["sources"]} <= {"2024-11-06", "2023-02-21", "2023-02-22"}
+    assert run("ask", "Anything?", "--as-of", "soon").exit_code == 2
+
+
+def test_ask_defaults_to_the_newest_article_of_an_archive(seed_env):
+    data = json.loads(run("ask", "What happened to the rial?", "--json").stdout)
+    assert data["as_of"] == "2024-11-06"  # the newest seed article is over 30 days old
