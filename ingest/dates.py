@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from assistant.dates import iso_day, url_day
 from ingest.models import Article
@@ -74,6 +75,13 @@ def url_date(url: str | None) -> str | None:
     return iso_day(url_day(url)) or None
 
 
+def _far_apart(text_day: str, url_day_iso: str | None) -> bool:
+    """A text date over a year from the URL's: a date the story tells of ("Dec. 25, 1931:"), not its own."""
+    if not url_day_iso:
+        return False
+    return abs((date.fromisoformat(text_day) - date.fromisoformat(url_day_iso)).days) > 366
+
+
 def assign(article: Article) -> Article:
     """Set the article's news date (the later of published and updated), both dates, and where it came from.
 
@@ -84,9 +92,10 @@ def assign(article: Article) -> Article:
     if not text_pub and not text_upd and article.raw:
         text_pub, text_upd = text_dates(article.body)
     published, pub_source = article.published, article.date_source or "metadata"
-    if not published and text_pub:
+    from_url = url_date(article.url)
+    if not published and text_pub and not _far_apart(text_pub, from_url):
         published, pub_source = text_pub, "text"
-    if not published and (from_url := url_date(article.url)):
+    if not published and from_url:
         published, pub_source = from_url, "url"
     updated, upd_source = article.date_updated, "metadata"
     if text_upd and (not updated or text_upd > updated):

@@ -51,6 +51,15 @@ def test_dateline_and_day_month_year():
     assert _dated("15 June 2022 - Ministers met.").published == "2022-06-15"
 
 
+def test_a_text_date_years_from_the_url_date_is_a_date_in_the_story():
+    a = _dated(
+        "Dec. 25, 1931:\n\nThe fates collaborated late yesterday.", "https://x.com/story/2018/12/23/hatbox"
+    )
+    assert (a.published, a.date_source) == ("2018-12-23", "url")
+    b = _dated("December 30, 2016\n\nMy office telephone rang.", "https://x.com/story/2016/12/29/vail")
+    assert (b.published, b.date_source) == ("2016-12-30", "text")
+
+
 def test_words_that_only_look_like_stamps_are_not_dates():
     a = _dated(
         "Updated health guidelines were issued on Monday.\nPublished in a journal in 2021, the study..."
