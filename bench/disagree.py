@@ -53,9 +53,8 @@ def main() -> None:
     for case in fired:
         print("-", case["question"], "->", case["line"])
     if args.rows:
-        args.rows.write_text(
-            "".join(json.dumps(c, ensure_ascii=False) + "\n" for c in fired), encoding="utf-8"
-        )
+        rows = [{"fired": True, **c} for c in fired] + [{"fired": False, **c} for c in pairs]
+        args.rows.write_text("".join(json.dumps(c, ensure_ascii=False) + "\n" for c in rows), encoding="utf-8")
 
 
 if __name__ == "__main__":
