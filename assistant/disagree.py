@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from assistant.terms import STOP
 
@@ -10,11 +11,11 @@ _WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven
           "ten": 10, "eleven": 11, "twelve": 12, "dozen": 12}  # fmt: skip
 _SCALE = r"(?:\s+(?P<scale>thousand|million|billion|trillion))?"
 _NUMBER = re.compile(
-    r"(?<![\w.,$£€])(?P<cur>[$£€])?(?P<num>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?|"
+    r"(?<![\w.,:$£€-])(?P<cur>[$£€])?(?P<num>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?|"
     + "|".join(_WORDS)
     + r")"
     + _SCALE
-    + r"(?P<pct>\s*%|\s+percent)?(?![\w.,]*\d)",
+    + r"(?P<pct>\s*%|\s+percent)?(?![\w.,:-]*\d)",
     re.I,
 )
 _NOT_A_COUNT = re.compile(
@@ -32,29 +33,39 @@ def _value(m: re.Match) -> float:
     return value * {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}.get(scale, 1)
 
 
-def _thing(text: str, m: re.Match) -> str | None:
-    """What a number counts: the first content word after it, with its currency or percent sign."""
+def _thing(text: str, m: re.Match) -> tuple[str, str] | None:
+    """What a number counts: the first content word after it (with its currency or percent sign), and the
+    word right after that one, when one follows it directly ("monkeypox cases")."""
     if _MONTHS.search(text[max(0, m.start() - 10) : m.start()]):
         return None  # a day of a month
     raw = m["num"].replace(",", "")
     if raw.isdigit() and len(raw) == 4 and 1900 <= int(raw) <= 2100 and not m["cur"]:
         return None  # a year
-    after = _WORD.findall(text[m.end() : m.end() + 40])
-    words = [w.lower() for w in after if w.lower() not in STOP][:1]
+    tail = text[m.end() : m.end() + 60]
+    found = [(w.group().lower(), w.end()) for w in _WORD.finditer(tail)]
+    while found and found[0][0] in STOP:
+        found.pop(0)
     unit = (m["cur"] or "") + ("%" if m["pct"] else "")
-    if not words or _NOT_A_COUNT.match(words[0]):
-        return unit or None
-    noun = words[0][:-1] if words[0].endswith("s") and len(words[0]) > 3 else words[0]
-    return f"{unit}{noun}"
+    if not found or _NOT_A_COUNT.match(found[0][0]):
+        return (unit, "") if unit else None
+    detail = ""
+    if len(found) > 1 and tail[found[0][1] : found[0][1] + 1] == " " and found[1][0] not in STOP:
+        detail = _singular(found[1][0])
+    return unit + _singular(found[0][0]), detail
 
 
-def numbers(text: str) -> dict[str, tuple[float, str]]:
-    """thing -> (value, as written) for each counted thing in text (the first mention of each)."""
-    out: dict[str, tuple[float, str]] = {}
+def _singular(word: str) -> str:
+    """A plural noun's crude singular."""
+    return word[:-1] if word.endswith("s") and len(word) > 3 else word
+
+
+def numbers(text: str) -> dict[str, tuple[float, str, str]]:
+    """thing -> (value, as written, next word) for each counted thing in text (its first mention)."""
+    out: dict[str, tuple[float, str, str]] = {}
     for m in _NUMBER.finditer(text):
         thing = _thing(text, m)
-        if thing and thing not in out:
-            out[thing] = (_value(m), m.group().strip())
+        if thing and thing[0] not in out:
+            out[thing[0]] = (_value(m), m.group().strip(), thing[1])
     return out
 
 
@@ -64,8 +75,18 @@ def _cited_text(source) -> str:
     return source.text[a:b] if b > a else source.text
 
 
+def _same_time(a, b) -> bool:
+    """Reports of one day (or a day apart), or undated: a number that changed over days is news, not a
+    disagreement."""
+    try:
+        return abs((date.fromisoformat(a.published[:10]) - date.fromisoformat(b.published[:10])).days) <= 1
+    except (TypeError, ValueError):
+        return True
+
+
 def reports_differ(sources: list) -> str | None:
-    """The one line naming different numbers that cited passages of one story give for the same thing."""
+    """The one line naming different numbers that cited passages of one story, reported at the same time,
+    give for the same thing."""
     for i, first in enumerate(sources):
         mine = numbers(_cited_text(first))
         if not mine:
@@ -73,8 +94,13 @@ def reports_differ(sources: list) -> str | None:
         for other in sources[i + 1 :]:
             if not first.story_id or other.story_id != first.story_id or other.article_id == first.article_id:
                 continue
+            if not _same_time(first, other):
+                continue
             theirs = numbers(_cited_text(other))
-            for thing, (value, written) in mine.items():
-                if thing in theirs and theirs[thing][0] != value:
-                    return f"Reports differ: {written} [{first.n}], {theirs[thing][1]} [{other.n}]"
+            for thing, (value, written, detail) in mine.items():
+                if thing not in theirs or theirs[thing][0] == value:
+                    continue
+                if detail and theirs[thing][2] and detail != theirs[thing][2]:
+                    continue  # "nine monkeypox cases", "two monkeypox deaths": two things
+                return f"Reports differ: {written} [{first.n}], {theirs[thing][1]} [{other.n}]"
     return None

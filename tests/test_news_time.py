@@ -130,10 +130,9 @@ def test_story_dates_and_timeline(store):
     )  # fmt: skip
 
 
-def _src(n, text, story="s", article=None):
-    return Source(
-        n, "t", f"outlet{n}", None, None, text, (0, len(text)), story_id=story, article_id=article or f"a{n}"
-    )
+def _src(n, text, story="s", article=None, published=None):
+    return Source(n, "t", f"outlet{n}", published, None, text, (0, len(text)), story_id=story,
+                  article_id=article or f"a{n}")  # fmt: skip
 
 
 def test_reports_differ_on_the_same_count():
@@ -163,9 +162,33 @@ def test_no_line_when_numbers_agree_or_count_different_things_or_stories():
     assert reports_differ(one_article) is None
 
 
+def test_a_number_that_changed_over_days_is_no_disagreement():
+    monday = _src(1, "The fire has burned 16,700 acres.", published="2022-07-25")
+    thursday = _src(2, "The fire has burned 18,000 acres.", published="2022-07-28")
+    assert reports_differ([monday, thursday]) is None
+    tuesday = _src(2, "The fire has burned 17,000 acres.", published="2022-07-26")
+    assert reports_differ([monday, tuesday]) == "Reports differ: 16,700 [1], 17,000 [2]"
+
+
+def test_things_are_named_by_up_to_two_words():
+    assert numbers("The CDC found nine monkeypox cases.") == {"monkeypox": (9.0, "nine", "case")}
+    assert (
+        reports_differ([_src(1, "It found nine monkeypox cases."), _src(2, "It found two monkeypox deaths.")])
+        is None
+    )
+
+
+def test_parts_of_times_and_compound_numbers_are_not_counts():
+    assert numbers("Burakovsky scored 1:23 into overtime.") == {}
+    assert numbers("Twenty-one people are dead.") == {}  # not "one people"
+    assert (
+        reports_differ([_src(1, "He scored 1:23 into overtime."), _src(2, "It ended 3 in overtime.")]) is None
+    )
+
+
 def test_years_days_and_times_are_not_counts():
     assert numbers("On June 15, 2022 at 5 p.m., 12 voters came; in 2021 there were none.") == {
-        "voter": (12.0, "12")
+        "voter": (12.0, "12", "came")
     }
 
 
