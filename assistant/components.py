@@ -1,4 +1,4 @@
-"""The loaded parts a question needs (embedder, store, BM25, corpus, chat model), cached per settings."""
+"""The loaded parts a question needs (embedder, store, BM25, corpus, answer engines), cached per settings."""
 
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ class Components:
     llm: object = None
     vectorstore: object = None
     sentences: SentenceCache = field(default_factory=SentenceCache)
+    _engines: dict = field(default_factory=dict)
     _corpus: Corpus | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -60,6 +61,17 @@ class Components:
                 raise EmptyStoreError(str(self.settings.data_dir))
             return self._corpus
 
+    def engine(self, settings=None, model=None):
+        """The answer engine these settings name, loaded once per engine settings (model: use this one)."""
+        from assistant.engines import engine_key, get_engine
+
+        s = settings or self.settings
+        key = engine_key(s)
+        with self._lock:
+            if model is not None or key not in self._engines:
+                self._engines[key] = get_engine(s, model)
+            return self._engines[key]
+
     def retriever(self, settings=None) -> Retriever:
         """A retriever over the current corpus, tuned by these settings (the loaded ones by default)."""
         corpus = self.corpus()
@@ -79,8 +91,10 @@ _PER_CALL = {
 
 
 def _key(settings) -> str:
-    """Cache key: the settings that change what is loaded (not those read on each question)."""
-    return settings.model_dump_json(exclude=_PER_CALL)
+    """Cache key: the settings that change what is loaded (not those read on each question, nor the engine's)."""
+    from assistant.engines import engine_fields
+
+    return settings.model_dump_json(exclude=_PER_CALL | engine_fields(settings))
 
 
 def get_components(settings, embedder=None, llm=None) -> Components:
@@ -88,22 +102,19 @@ def get_components(settings, embedder=None, llm=None) -> Components:
     key = _key(settings)
     with _LOCK:
         comps = _CACHE.get(key)
-        if (
-            comps is None
-            or (embedder is not None and comps.embedder is not embedder)
-            or (llm is not None and comps.llm is not llm)
-        ):
-            comps = _build(
-                settings,
-                embedder or (comps.embedder if comps else None),
-                llm or (comps.llm if comps else None),
-            )
+        if comps is None or (embedder is not None and comps.embedder is not embedder):
+            old, comps = comps, _build(settings, embedder or (comps.embedder if comps else None))
+            if old is not None:  # the engines (and a chat model given earlier) stay
+                comps.llm, comps._engines = old.llm, old._engines
             _CACHE[key] = comps
-        return comps
+    if llm is not None:
+        comps.llm = llm
+        comps.engine(settings, llm)
+    return comps
 
 
-def _build(settings, embedder, llm) -> Components:
-    """Load the embedder, the catalog and, for LLM engines, the chat model."""
+def _build(settings, embedder) -> Components:
+    """Load the embedder and the catalog (engines load on their first question)."""
     from ingest.catalog import Catalog
 
     settings.data_dir.mkdir(parents=True, exist_ok=True)
@@ -117,11 +128,7 @@ def _build(settings, embedder, llm) -> Components:
     from assistant.answer_types import is_place
 
     is_place("")  # loads the place names once, before the first question that needs them
-    if llm is None and settings.llm != "extractive":
-        from assistant.llm import chat_model
-
-        llm = chat_model(settings)
-    return Components(settings, embedder, catalog, llm)
+    return Components(settings, embedder, catalog)
 
 
 def clear_components() -> None:

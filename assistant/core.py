@@ -11,9 +11,9 @@ import numpy as np
 
 from assistant.citations import MarkerStream, Renumbering, split_answer, support_scores, supporting_span
 from assistant.components import get_components
-from assistant.dates import apply_question_dates
+from assistant.dates import apply_question_dates, day_number, default_as_of, is_current, iso_day
+from assistant.disagree import reports_differ
 from assistant.extractive import compose
-from assistant.followup import llm_rewrite, rule_rewrite
 from assistant.refusal import REFUSAL_TEXT, evidence, features
 from assistant.retrieve import expand
 from assistant.sentences import score_sentences
@@ -88,7 +88,8 @@ def gather(standalone: str, filters, settings, comps, today: date, cutoff: date 
     qvec = np.asarray(comps.embedder.embed_query(query), dtype=np.float32)
     with guard(settings, "searching the articles"):
         found = comps.retriever(settings).search(
-            query, qvec, used, today, cutoff=cutoff, top_k=settings.top_k, per_story=settings.per_story
+            query, qvec, used, today, cutoff=cutoff, top_k=settings.top_k, per_story=settings.per_story,
+            current=is_current(standalone),
         )
     corpus = comps.corpus()
     pool = found.passages + expand(found, comps.catalog)
@@ -112,33 +113,32 @@ def stream_answer(
     with guard(settings, "opening the articles"):
         comps = get_components(settings, embedder, llm)
         corpus = comps.corpus()
-    engine = settings.llm
+    engine = comps.engine(settings)
     explicit = _as_date(as_of)
-    today = explicit or date.today()
-    if not history:
-        standalone = question
-    elif engine == "extractive":
-        standalone = rule_rewrite(question, history)
-    else:
-        from assistant.llm import as_llm_error
-
-        try:
-            standalone = llm_rewrite(question, history, comps.llm)
-        except Exception as exc:
-            raise as_llm_error(exc, settings) from exc
-    g = gather(standalone, filters, settings, comps, today, explicit)
+    newest = date.fromisoformat(iso_day(corpus.newest)) if corpus.newest else None
+    today, notice = (explicit, "") if explicit else default_as_of(newest, date.today())
+    standalone = engine.rewrite(question, history) if history else question
+    g = gather(standalone, filters, settings, comps, today, explicit or today)
     used, found, sentences, feats, score = g.filters, g.found, g.sentences, g.features, g.score
-    result = Answer(question=question, text="", engine=engine, standalone_question=standalone, filters=used,
+    result = Answer(question=question, text="", engine=engine.name, standalone_question=standalone, filters=used,
                     evidence=round(score, 4), evidence_features={k: round(v, 4) for k, v in feats.items()},
                     retrieved=[{"article_id": a.id, "chunk_id": cid, "url": a.url, "title": a.title, "score": round(s, 5)}
                                for a, s, cid in found.articles])  # fmt: skip
     if not found.passages or score < settings.refusal_threshold:
         result.text, result.refused = _refusal_text(used), True
         yield result.text
-    elif engine == "extractive":
-        yield from _extractive(result, g.pool, sentences, corpus)
     else:
-        yield from _with_llm(result, standalone, found.passages, comps, corpus, settings)
+        composed = engine.compose(result, g.pool, sentences, corpus)  # LLM engines answer from found.passages
+        if composed is None:
+            composed = _with_llm(result, standalone, found.passages, comps, corpus, settings, engine)
+        yield from composed
+    result.as_of, result.notice = today.isoformat(), notice
+    for s in result.sources:  # the story as it stood at the as-of date
+        s.story_dates = corpus.story_dates(s.story_id, day_number(today))
+    if not result.refused and (differ := reports_differ(result.sources)):
+        result.text += "\n\n" + differ
+        yield "\n\n" + differ
+    result.engine_line = engine.describe()
     result.seconds = time.perf_counter() - started
     yield result
 
@@ -156,14 +156,16 @@ def _extractive(result: Answer, passages: list, sentences: list, corpus) -> Iter
     yield text
 
 
-def _with_llm(result: Answer, question: str, passages: list, comps, corpus, settings) -> Iterator[str]:
-    """Stream the LLM's answer with markers renumbered and phantoms removed, then check every sentence."""
-    from assistant.llm import build_messages, looks_like_refusal, stream_text
+def _with_llm(
+    result: Answer, question: str, passages: list, comps, corpus, settings, engine
+) -> Iterator[str]:
+    """Stream the engine's answer with markers renumbered and phantoms removed, then check every sentence."""
+    from assistant.engines.chat import looks_like_refusal
 
     renumbering = Renumbering(len(passages))
     stream = MarkerStream(renumbering)
     shown = []
-    for piece in stream_text(comps.llm, build_messages(question, passages), settings):
+    for piece in engine.stream(question, passages):
         out = stream.feed(piece)
         if out:
             shown.append(out)

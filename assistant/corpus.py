@@ -8,7 +8,7 @@ from datetime import date
 
 import numpy as np
 
-from assistant.dates import day_number, url_day
+from assistant.dates import day_number, iso_day, url_day
 from assistant.terms import term_set
 from assistant.types import Filters
 
@@ -27,9 +27,7 @@ class ArticleInfo:
     title_terms: set[str] = field(default_factory=set)
 
 
-def _iso(day: int) -> str:
-    """YYYYMMDD as YYYY-MM-DD ("" for 0)."""
-    return f"{day // 10000:04d}-{day // 100 % 100:02d}-{day % 100:02d}" if day else ""
+_iso = iso_day
 
 
 class Corpus:
@@ -40,14 +38,17 @@ class Corpus:
         self.lexical = lexical_index
         self.articles: dict[str, ArticleInfo] = {}
         self.stories: dict[str, list[str]] = {}
+        self.story_members: dict[str, list[str]] = {}
         for row in catalog.articles():
             stored = day_number_from_iso(row.get("published"))
-            day = stored or url_day(row.get("url"))
+            day = stored if row.get("date_source") else stored or url_day(row.get("url"))  # NULL: not yet dated
             info = ArticleInfo(row["id"], row["title"] or "", row["outlet"] or "", _iso(day), day,
                                row["url"] or "", row["story_id"] or row["id"], term_set(row["title"] or ""))  # fmt: skip
             self.articles[info.id] = info
             if info.outlet and info.outlet not in self.stories.setdefault(info.story_id, []):
                 self.stories[info.story_id].append(info.outlet)
+            self.story_members.setdefault(info.story_id, []).append(info.id)
+        self.newest = max((a.day for a in self.articles.values()), default=0)
         ids, vectors = [], []
         for row in catalog.signatures():  # (article id, story id, minhash, vector, ...)
             article_id, vector = row[0], row[3]
@@ -106,6 +107,24 @@ class Corpus:
         return [
             o for o in self.stories.get(article.story_id, []) if o.casefold() != article.outlet.casefold()
         ]
+
+
+    def story_dates(self, story_id: str, cutoff: int = 0) -> dict:
+        """First and latest report of a story (up to cutoff, YYYYMMDD) and the outlets of each."""
+        members = [self.articles[i] for i in self.story_members.get(story_id, [])]
+        dated = [a for a in members if a.day and (not cutoff or a.day <= cutoff)]
+        if not dated:
+            return {}
+        first, last = min(a.day for a in dated), max(a.day for a in dated)
+        by = lambda d: sorted({a.outlet for a in dated if a.day == d and a.outlet})  # noqa: E731
+        return {"first": iso_day(first), "first_by": by(first), "last": iso_day(last), "last_by": by(last),
+                "outlets": len({a.outlet for a in dated if a.outlet}), "articles": len(dated)}  # fmt: skip
+
+    def newest_before(self, story_id: str, cutoff: int = 0) -> str:
+        """Id of the newest dated article of a story up to cutoff ("" when none is dated)."""
+        dated = [self.articles[i] for i in self.story_members.get(story_id, [])]
+        dated = [a for a in dated if a.day and (not cutoff or a.day <= cutoff)]
+        return max(dated, key=lambda a: a.day).id if dated else ""
 
 
 def day_number_from_iso(value: str | None) -> int:

@@ -15,6 +15,7 @@ _MONTHS["sept"] = 9
 _MONTH = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
 _UNITS = {"day": 1, "days": 1, "week": 7, "weeks": 7, "month": 30, "months": 30, "year": 365, "years": 365}
 _NUMBERS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "ten": 10}
+_WEEKDAYS = [d.lower() for d in calendar.day_name]
 _N = r"(?P<n>\d{1,3}|a|one|two|three|four|five|six|seven|ten)"
 _UNIT = r"(?P<unit>days?|weeks?|months?|years?)"
 _PREP = r"(?:(?P<prep>in|during|on|since|from|after|before|until|till|by)\s+)?"
@@ -24,6 +25,8 @@ _PATTERNS = [
     ("dmy", _PREP + r"(?P<d>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH + r",?\s+(?P<y>\d{4})"),
     ("my", _PREP + _MONTH + r",?\s+(?P<y>\d{4})"),
     ("y", r"(?P<prep>in|during|since|after|before|until|by)\s+(?P<y>(?:19|20)\d{2})(?![\w-])"),
+    ("m", r"(?P<prep>in|during|since|after|before|until|by)\s+" + _MONTH + r"(?![\w-])(?!\s+\d)"),
+    ("wd", r"(?P<prep>on|last|this|since|after|before|until|by)\s+(?P<wd>" + "|".join(_WEEKDAYS) + r")(?!\s+\d)"),
     ("ago", _N + r"\s+" + _UNIT + r"\s+ago"),
     ("past", r"(?:in\s+|over\s+|during\s+)?the\s+(?:past|last)\s+" + _N + r"\s+" + _UNIT),
     (
@@ -32,6 +35,7 @@ _PATTERNS = [
     ),
     ("word", r"(?P<which>today|yesterday|tonight|this morning)"),
 ]
+_FUTURE = re.compile(r"\b(?:will|going to|plans? to|planned|next|upcoming|expected to|due to)\b", re.I)
 _RE = [(kind, re.compile(r"\b" + pattern + r"\b", re.I)) for kind, pattern in _PATTERNS]
 
 
@@ -53,6 +57,17 @@ def _span(kind: str, g: dict, as_of: date) -> tuple[date | None, date | None]:
         start, end = day, day
     elif kind == "my":
         start, end = _month_range(int(g["y"]), _MONTHS[g["month"].lower()])
+    elif kind == "m":  # a month without its year: the latest one up to as_of
+        month = _MONTHS[g["month"].lower()]
+        start, end = _month_range(as_of.year if month <= as_of.month else as_of.year - 1, month)
+        end = min(end, as_of)
+    elif kind == "wd":  # a weekday: the latest one before as_of ("this Monday": this week's, up to as_of)
+        back = (as_of.weekday() - _WEEKDAYS.index(g["wd"].lower())) % 7
+        if g["prep"].lower() == "last" or (back == 0 and g["prep"].lower() != "this"):
+            back = back or 7
+        start = end = as_of - timedelta(days=back)
+        if g["prep"].lower() in ("last", "this"):
+            return start, end
     elif kind == "y":
         start, end = date(int(g["y"]), 1, 1), date(int(g["y"]), 12, 31)
     elif kind == "ago":
@@ -95,7 +110,10 @@ def _span(kind: str, g: dict, as_of: date) -> tuple[date | None, date | None]:
 def read_dates(question: str, as_of: date) -> tuple[date | None, date | None, str, str]:
     """(since, until, the phrase, the question without it) for the first date expression in the question."""
     best = None
+    future = _FUTURE.search(question) is not None
     for kind, pattern in _RE:
+        if future and kind in ("m", "wd"):
+            continue  # "Will Xi visit in May?": a plan, not a published-date range
         m = pattern.search(question)
         if m and (best is None or m.start() < best[1].start()):
             try:
@@ -127,17 +145,49 @@ def apply_question_dates(question: str, filters: Filters | None, as_of: date) ->
     return filters, rest
 
 
+_CURRENT = re.compile(
+    r"\b(?:now|currently|current|latest|newest|most recent(?:ly)?|so far|still|this (?:week|month|weekend)|"
+    r"today|tonight|right now|ongoing|as of)\b|\b(?:is|are|has|have) (?:\w+ )?(?:being|now|still)\b",
+    re.I,
+)
+
+
+def is_current(question: str) -> bool:
+    """True for a question about the state of things now ("latest", "this week", "still", "now")."""
+    return bool(_CURRENT.search(question or ""))
+
+
+ARCHIVE_DAYS = 30  # newest article older than this: the archive default applies
+
+
+def default_as_of(newest: date | None, today: date) -> tuple[date, str]:
+    """The as-of date when none is given, and the one-line notice when it is not today (an archive)."""
+    if newest and (today - newest).days > ARCHIVE_DAYS:
+        return newest, f"Answering as of {newest.isoformat()}, the newest article; change it in the sidebar."
+    return today, ""
+
+
 def day_number(d: date | None) -> int:
     """A date as YYYYMMDD (0 for None)."""
     return d.year * 10000 + d.month * 100 + d.day if d else 0
 
 
+def iso_day(day: int) -> str:
+    """YYYYMMDD as YYYY-MM-DD ("" for 0)."""
+    return f"{day // 10000:04d}-{day // 100 % 100:02d}-{day % 100:02d}" if day else ""
+
+
+_SLUG = re.compile(r"(?<![\d])(\d{1,2})-" + _MONTH.replace("\\.?", "") + r"-((?:19|20)\d{2})(?![\d])", re.I)
+
+
 def url_day(url: str | None) -> int:
-    """YYYYMMDD from a /2022/06/12/ or 2022-06-12 part of a URL (0 when none)."""
+    """YYYYMMDD from a /2022/06/12/ or 2022-06-12 part of a URL, or a slug saying 17-june-2022 (0 when none)."""
     m = re.search(r"/(20\d{2}|19\d{2})[/-](\d{1,2})[/-](\d{1,2})(?:/|-|$)", url or "")
-    if not m:
-        return 0
     try:
-        return day_number(date(int(m.group(1)), int(m.group(2)), int(m.group(3))))
+        if m:
+            return day_number(date(int(m.group(1)), int(m.group(2)), int(m.group(3))))
+        if s := _SLUG.search((url or "").rsplit("?", 1)[0]):
+            return day_number(date(int(s.group(3)), _MONTHS[s.group("month").lower()], int(s.group(1))))
     except ValueError:
         return 0
+    return 0

@@ -1,4 +1,4 @@
-"""Follow-up questions made standalone: by rule for the extractive engine, by the LLM for the others."""
+"""Follow-up questions made standalone: by rule, or by a chat model (for the engines that have one)."""
 
 from __future__ import annotations
 
@@ -80,7 +80,7 @@ def needs_context(question: str) -> bool:
 
 
 def rule_rewrite(question: str, history) -> str:
-    """Carry the previous question's names into a follow-up by rule (the extractive engine's way)."""
+    """Carry the previous question's names into a follow-up by rule."""
     turns = normalize_history(history)
     previous = [t for r, t in turns if r == "user"]
     if not previous or not needs_context(question):

@@ -123,9 +123,25 @@ class Retriever:
         days = max((as_of - d).days, 0)
         return self.recency_boost * _rrf(1) * math.pow(0.5, days / 7)
 
+    def _prefer_newest(self, article_score: dict[str, float]) -> None:
+        """Lift the newest dated candidate of each story to just above the best score of its story."""
+        stories: dict[str, list[str]] = {}
+        for aid in article_score:
+            stories.setdefault(self.corpus.articles[aid].story_id, []).append(aid)
+        for members in stories.values():
+            dated = [a for a in members if self.corpus.articles[a].day]
+            if len(dated) < 2:
+                continue
+            newest = max(dated, key=lambda a: self.corpus.articles[a].day)
+            top = max(article_score[a] for a in members)
+            if article_score[newest] < top:
+                article_score[newest] = top + 1e-6
+
     def search(self, query: str, qvec: np.ndarray, filters: Filters | None = None, as_of: date | None = None,
-               cutoff: date | None = None, top_k: int = 6, per_story: int = 2, n_articles: int = 20) -> Retrieval:  # fmt: skip
-        """Rank chunks and articles for a question; cutoff drops articles dated after it."""
+               cutoff: date | None = None, top_k: int = 6, per_story: int = 2, n_articles: int = 20,
+               current: bool = False) -> Retrieval:  # fmt: skip
+        """Rank chunks and articles for a question; cutoff drops articles dated after it; current (a question
+        about now) puts the newest coverage of each story above older coverage of it."""
         allowed = self.corpus.allowed(filters, cutoff)
         dense = self._dense(qvec, allowed)
         lexical = self._bm25(query, allowed)
@@ -162,6 +178,8 @@ class Retriever:
             + self._recency(self.corpus.articles[aid], as_of)
             for aid, s in signals.items()
         }
+        if current:
+            self._prefer_newest(article_score)
         for p in by_id.values():
             p.score = article_score[p.article.id] + _rrf(p.dense_rank) + _rrf(p.bm25_rank)
         ranked = sorted(by_id.values(), key=lambda p: -p.score)

@@ -40,6 +40,7 @@ class Source:
     end: int = 0
     spans: list[tuple[int, int]] = field(default_factory=list)  # every cited span of text (span is the first)
     answer_span: tuple[int, int] | None = None  # the short answer's characters in text
+    story_dates: dict = field(default_factory=dict)  # first/last report of the story and by whom
 
 
 @dataclass
@@ -52,6 +53,7 @@ class Answer:
     short_answer: str | None = None  # the phrase that answers the question, when one of its type was found
     refused: bool = False
     engine: str = "extractive"
+    engine_line: str = ""  # the engine in one line, e.g. "gguf: SmolLM2-135M-Instruct.Q4_1"
     seconds: float = 0.0
     standalone_question: str = ""
     filters: Filters = field(default_factory=Filters)
@@ -62,6 +64,8 @@ class Answer:
     )  # ranked passages (article_id, chunk_id, score) for eval
     evidence: float = 0.0  # how strongly the passages hold an answer (refused under the threshold)
     evidence_features: dict = field(default_factory=dict)  # what the evidence score was made of
+    as_of: str = ""  # the date the question was answered as of (YYYY-MM-DD)
+    notice: str = ""  # one line about the as-of date when it was not today (an archive)
 
     def as_dict(self) -> dict:
         """The `ask --json` shape."""
@@ -81,10 +85,13 @@ class Answer:
                     "spans": [list(x) for x in s.spans],
                     "answer_span": list(s.answer_span) if s.answer_span else None,
                     "also_reported_by": s.also_reported_by,
+                    "story": s.story_dates,
                 }  # fmt: skip
                 for s in self.sources
             ],
             "engine": self.engine,
+            "as_of": self.as_of,
+            "engine_line": self.engine_line,
             "seconds": round(self.seconds, 3),
             "unsupported": self.unsupported,
         }

@@ -50,10 +50,11 @@ def remote_endpoints(settings) -> list[str]:
     urls = []
     if settings.chroma_host:
         urls.append(f"Chroma server {settings.chroma_host}")
-    if settings.llm == "openai":
-        urls.append(settings.openai_base_url)
-    elif settings.llm == "ollama":
-        urls.append(settings.ollama_base_url)
+    from assistant.engines import get_engine
+
+    where = get_engine(settings).server()[0]
+    if where.startswith(("http://", "https://")):  # an engine that talks to a server
+        urls.append(where)
     bad = []
     for url in urls:
         host = url.split()[-1] if url.startswith("Chroma") else (urlsplit(url).hostname or "")

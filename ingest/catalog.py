@@ -50,7 +50,12 @@ articles = Table(
     Column("vector", LargeBinary),
     Column("n_chunks", Integer),
     Column("ingested_at", Float),
+    Column("date_source", String),  # metadata, text, url or none; NULL: ingested before dates
+    Column("date_published", String),
+    Column("date_updated", String),
+    Column("text_version", String),  # version of the text alone, so a newly found date re-embeds nothing
 )
+DATE_COLUMNS = ("published", "date_source", "date_published", "date_updated")
 chunks = Table(
     "chunks",
     metadata,
@@ -69,6 +74,15 @@ pending = Table(
     Column("started_at", Float),
 )
 meta = Table("meta", metadata, Column("key", String, primary_key=True), Column("value", Text))
+outlet_lines = (
+    Table(  # which articles of an outlet hold a short line (up to a few ids): recurring boilerplate
+        "outlet_lines",
+        metadata,
+        Column("outlet", String, primary_key=True),
+        Column("key", String, primary_key=True),
+        Column("article_ids", Text, nullable=False),
+    )
+)
 
 
 def _sqlite_pragmas(dbapi_connection, _record):
@@ -126,6 +140,7 @@ class Catalog:
             if url.startswith("sqlite"):
                 event.listen(self.engine, "connect", _sqlite_pragmas)
             metadata.create_all(self.engine)
+            _migrate(self.engine)
         except (OperationalError, StoreError) as exc:
             reason = str(getattr(exc, "orig", None) or exc.__cause__ or exc)
             raise StoreError(
@@ -225,6 +240,7 @@ class Catalog:
         batch: list[tuple[Article, list[Chunk], str, bytes, bytes]],
         versions: dict[str, str],
         model: str,
+        text_versions: dict[str, str] | None = None,
     ) -> None:
         """Store articles (chunks, story id, minhash, vector) in one transaction, replacing older versions."""
         now = time.time()
@@ -235,7 +251,7 @@ class Catalog:
             conn.execute(
                 insert(articles),
                 [
-                    _article_row(a, versions[a.id], len(c), story, mh, vec, now)
+                    _article_row(a, versions[a.id], len(c), story, mh, vec, now, (text_versions or {}).get(a.id))
                     for a, c, story, mh, vec in batch
                 ],
             )
@@ -256,6 +272,26 @@ class Catalog:
             self.set_meta(
                 {"generation": str(time.time_ns()), "last_ingest": str(now), "embedding_model": model}, conn
             )
+
+    def date_facts(self, ids: Iterable[str]) -> dict[str, dict]:
+        """content_hash, text_version and the date columns of each known id."""
+        ids = list(ids)
+        cols = [articles.c.id, articles.c.content_hash, articles.c.text_version]
+        cols += [articles.c[k] for k in DATE_COLUMNS]
+        found: dict[str, dict] = {}
+        with self.engine.connect() as conn:
+            for i in range(0, len(ids), 500):
+                for r in conn.execute(select(*cols).where(articles.c.id.in_(ids[i : i + 500]))):
+                    found[r.id] = dict(r._mapping)
+        return found
+
+    def update_dates(self, rows: list[dict]) -> None:
+        """Write new dates (and text versions) of articles whose text is unchanged."""
+        with self.engine.begin() as conn:
+            for row in rows:
+                values = {k: row[k] for k in (*DATE_COLUMNS, "text_version")}
+                conn.execute(update(articles).where(articles.c.id == row["id"]).values(**values))
+            self.set_meta({"generation": str(time.time_ns())}, conn)
 
     def remove(self, ids: Iterable[str]) -> None:
         """Forget articles and their chunks."""
@@ -328,6 +364,63 @@ class Catalog:
                 found.setdefault(r.story_id, []).append((r.id, r.outlet, r.title))
         return found
 
+    def line_witnesses(self, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], list[str]]:
+        """Stored (outlet, line key) -> ids of the articles of that outlet seen holding the line."""
+        found: dict[tuple[str, str], list[str]] = {}
+        by_outlet: dict[str, list[str]] = {}
+        for outlet, key in set(keys):
+            by_outlet.setdefault(outlet, []).append(key)
+        with self.engine.connect() as conn:
+            for outlet, part in by_outlet.items():
+                for i in range(0, len(part), 500):
+                    rows = conn.execute(
+                        select(outlet_lines).where(
+                            outlet_lines.c.outlet == outlet, outlet_lines.c.key.in_(part[i : i + 500])
+                        )
+                    )
+                    found.update({(r.outlet, r.key): json.loads(r.article_ids) for r in rows})
+        return found
+
+    def save_line_witnesses(self, rows: dict[tuple[str, str], list[str]]) -> None:
+        """Write (outlet, line key) -> article ids, replacing what was stored for those lines."""
+        if not rows:
+            return
+        items = list(rows.items())
+        with self.engine.begin() as conn:
+            for i in range(0, len(items), 500):
+                part = items[i : i + 500]
+                for outlet in {o for (o, _), _ in part}:
+                    keys = [k for (o, k), _ in part if o == outlet]
+                    conn.execute(
+                        delete(outlet_lines).where(
+                            outlet_lines.c.outlet == outlet, outlet_lines.c.key.in_(keys)
+                        )
+                    )
+                conn.execute(
+                    insert(outlet_lines),
+                    [{"outlet": o, "key": k, "article_ids": json.dumps(ids)} for (o, k), ids in part],
+                )
+
+    def newest_titles(self, limit: int = 50) -> list[tuple[str, str | None]]:
+        """(title, story id) of the most recently published (then ingested) articles."""
+        query = select(articles.c.title, articles.c.story_id).order_by(
+            articles.c.published.is_(None), articles.c.published.desc(), articles.c.ingested_at.desc()
+        )
+        with self.engine.connect() as conn:
+            return [(r.title, r.story_id) for r in conn.execute(query.limit(limit))]
+
+    def raw_texts(self, ids: Iterable[str]) -> dict[str, str]:
+        """The raw text kept for each of these articles."""
+        ids = list(ids)
+        found: dict[str, str] = {}
+        with self.engine.connect() as conn:
+            for i in range(0, len(ids), 500):
+                rows = conn.execute(
+                    select(articles.c.id, articles.c.raw).where(articles.c.id.in_(ids[i : i + 500]))
+                )
+                found.update({r.id: r.raw or "" for r in rows})
+        return found
+
     def stats(self) -> dict:
         """Counts and date range of what is stored."""
         with self.engine.connect() as conn:
@@ -341,6 +434,8 @@ class Catalog:
             first, last = conn.execute(
                 select(func.min(articles.c.published), func.max(articles.c.published))
             ).one()
+            query = select(articles.c.date_source, func.count()).group_by(articles.c.date_source)
+            sources = {r[0]: r[1] for r in conn.execute(query)}
         return {
             "articles": n_articles,
             "chunks": n_chunks,
@@ -348,15 +443,33 @@ class Catalog:
             "outlets": {(k or "unknown"): v for k, v in sorted(outlets.items(), key=lambda kv: -kv[1])},
             "first_published": first,
             "last_published": last,
+            "date_sources": {(k or "not checked"): v for k, v in sorted(sources.items(), key=lambda kv: -kv[1])},
         }
 
 
 def _article_row(
-    a: Article, version: str, n_chunks: int, story_id: str, minhash: bytes, vector: bytes, now: float
+    a: Article, version: str, n_chunks: int, story_id: str, minhash: bytes, vector: bytes, now: float,
+    text_version: str | None = None,
 ) -> dict:
     """The articles-table row of one article."""
     return {
         "id": a.id, "content_hash": version, "vector": vector, "title": a.title, "body": a.body, "raw": a.raw, "url": a.url,
         "outlet": a.outlet, "published": a.published, "authors": json.dumps(a.authors), "source": a.source,
         "story_id": story_id, "minhash": minhash, "n_chunks": n_chunks, "ingested_at": now,
+        "date_source": a.date_source, "date_published": a.date_published, "date_updated": a.date_updated,
+        "text_version": text_version,
     }  # fmt: skip
+
+
+def _migrate(engine) -> None:
+    """Add the columns a record made by an older version lacks (its rows keep working, dates unchecked)."""
+    from sqlalchemy import inspect
+
+    have = {c["name"] for c in inspect(engine).get_columns("articles")}
+    missing = [c for c in articles.c if c.name not in have]
+    if not missing:
+        return
+    with engine.begin() as conn:
+        for column in missing:
+            kind = column.type.compile(dialect=engine.dialect)
+            conn.execute(text(f'ALTER TABLE articles ADD COLUMN "{column.name}" {kind}'))

@@ -10,8 +10,11 @@ from email.utils import parsedate_to_datetime
 from functools import lru_cache
 from itertools import islice
 from typing import NamedTuple
+from urllib.parse import urlsplit
 
+from ingest.boilerplate import is_boilerplate
 from ingest.models import Article
+from ingest.outlets import known_outlet, outlet_from_dateline
 from newsdesk.errors import InputError
 
 _INVISIBLE = re.compile(r"[\x00-\x08\x0e-\x1f\x7f\u200b-\u200d\u2060\ufeff]")
@@ -95,13 +98,34 @@ def light_clean(text: str) -> str:
 
 def title_from_text(text: str, limit: int = 120) -> str:
     """A title made from the first sentence of the first non-empty line, trimmed to about limit chars."""
-    lines = [x for x in (normalize_line(y[:2000]) for y in text.splitlines()[:20]) if x]
+    lines = [x for x in (normalize_line(y[:2000]) for y in text.splitlines()[:40]) if x]
+    lines = [x for x in lines if not is_boilerplate(x)] or lines
     line = next((x for x in lines if not re.fullmatch(r"(?:\S+ ){0,7}[—–-]", x)), lines[0] if lines else "")
     m = re.match(r"(.+?[.!?])(?:\s|$)", line)
     title = m.group(1) if m and len(m.group(1)) >= 15 else line
     if len(title) > limit:
         title = (title[:limit].rsplit(" ", 1)[0] or title[:limit]).rstrip(" ,;:-") + "…"
     return title[:-1] if title.endswith(".") and not title.endswith("..") else title
+
+
+_SLUG_SKIP = re.compile(r"(?:index|article|story|amp|default|\d+|[a-f0-9-]{16,}|.*\d{5,}.*)", re.I)
+
+
+def title_from_url(url: str | None) -> str | None:
+    """A title from the URL's slug ("/2022/06/13/yellowstone-floods-closed/index.html" -> "Yellowstone floods
+    closed"), or None when the path holds no slug of at least two words."""
+    try:
+        path = urlsplit(url or "").path
+    except ValueError:
+        return None
+    for part in reversed([p for p in path.split("/") if p]):
+        part = re.sub(r"\.(?:s?html?|php|aspx?|jsp)$", "", part, flags=re.I)
+        words = [w for w in re.split(r"[-_+]+", part) if w]
+        if _SLUG_SKIP.fullmatch(part) or len(words) < 2 or not re.search(r"[^\W\d_]{3}", part):
+            continue
+        title = " ".join(words)[:120]
+        return title[0].upper() + title[1:]
+    return None
 
 
 def normalize_date(value: object) -> str | None:
@@ -171,6 +195,7 @@ def _title_like(line: str) -> bool:
         and re.search(r"[^\W\d_]", line) is not None
         and not _CODE.fullmatch(line)
         and not _is_caption(line)
+        and not is_boilerplate(line)
     )
 
 
@@ -223,7 +248,7 @@ def _header(lines: list[_Line], i: int, end: int) -> _Header:
         window = window[1:]
     title = lines[window[0]].text if _title_like(lines[window[0]].text) else None
     tkey = _key(title) if title else None
-    outlet, authors, published, captions = None, [], None, set()
+    outlet, authors, published, captions, code_seen = None, [], None, set(), False
     body_index = window[0] if title is None else end
     for j in _iter_nonempty(lines, window[0] + 1, end) if title else []:
         text, key = lines[j].text, _key(lines[j].text)
@@ -231,8 +256,8 @@ def _header(lines: list[_Line], i: int, end: int) -> _Header:
             continue
         if _is_caption(text) or (counts[key] >= 2 and len(text) <= 300):
             captions.add(key)
-        elif _CODE.fullmatch(text) and outlet is None:
-            outlet = text
+        elif _CODE.fullmatch(text) and not code_seen:  # an outlet code line names an outlet only if known
+            code_seen, outlet = True, known_outlet(text)
         elif (m := _BYLINE.match(text)) and not authors and len(text.split()) <= 10:
             authors = split_authors(m.group(1))
         elif not ((m := _DATE_LINE.match(text)) and not published and (published := normalize_date(m[1]))):
@@ -262,7 +287,12 @@ def _build(lines: list[_Line], start: int, end: int, head: _Header, raw: str, so
         if not text:
             out.append("")
         elif not (
-            key == tkey or key in head.captions or _is_caption(text) or _JUNK.match(text) or text == last
+            key == tkey
+            or key in head.captions
+            or _is_caption(text)
+            or _JUNK.match(text)
+            or text == last
+            or is_boilerplate(text)
         ):
             out.append(text)
             last = text
@@ -272,8 +302,8 @@ def _build(lines: list[_Line], start: int, end: int, head: _Header, raw: str, so
         body = "\n\n".join(x.text for x in lines[start:end] if x.text)
     title = head.title or title_from_text(body)
     return Article(
-        title=title, body=body, raw=raw, outlet=head.outlet, authors=head.authors,
-        published=head.published, source=source,
+        title=title, body=body, raw=raw, outlet=head.outlet or outlet_from_dateline(body), authors=head.authors,
+        published=head.published, source=source, date_source="text" if head.published else None,
     )  # fmt: skip
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import shutil
 from dataclasses import dataclass
@@ -11,6 +12,14 @@ from pathlib import Path
 import numpy as np
 
 from ingest.catalog import Catalog
+
+
+def _bm25s():
+    """The bm25s module, its logger (set to DEBUG by bm25s on import) back at WARNING: no "Building index"."""
+    import bm25s
+
+    logging.getLogger("bm25s").setLevel(logging.WARNING)
+    return bm25s
 
 
 def _stemmer():
@@ -22,7 +31,7 @@ def _stemmer():
 
 def tokenize(texts: list[str]):
     """bm25s tokens with English stopwords removed and stems."""
-    import bm25s
+    bm25s = _bm25s()
 
     return bm25s.tokenize(texts, stopwords="en", stemmer=_stemmer(), show_progress=False)
 
@@ -60,7 +69,7 @@ def _current(folder: Path) -> str | None:
 
 def build(catalog: Catalog, folder: Path) -> LexicalIndex:
     """Build the BM25 index from the catalog's chunks and publish it atomically."""
-    import bm25s
+    bm25s = _bm25s()
 
     generation = catalog.get_meta("generation") or "0"
     rows = list(catalog.all_chunks())
@@ -92,7 +101,7 @@ def build(catalog: Catalog, folder: Path) -> LexicalIndex:
 
 def load(catalog: Catalog, folder: Path) -> LexicalIndex:
     """The BM25 index for the catalog's current generation, rebuilt when missing or stale."""
-    import bm25s
+    bm25s = _bm25s()
 
     generation = catalog.get_meta("generation") or "0"
     if _current(folder) == generation and (folder / generation / "ids.json").exists():

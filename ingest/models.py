@@ -20,10 +20,13 @@ class Article:
     raw: str = ""
     url: str | None = None
     outlet: str | None = None
-    published: str | None = None  # ISO date, YYYY-MM-DD
+    published: str | None = None  # ISO date, YYYY-MM-DD: the news date, the later of published and updated
     authors: list[str] = field(default_factory=list)
     source: str = ""  # the file it came from
     id: str = ""
+    date_source: str | None = None  # where published came from: metadata, text, url or none
+    date_published: str | None = None  # first published, when known
+    date_updated: str | None = None  # last updated, when later than first published
 
     def __post_init__(self):
         if not self.id:
@@ -33,6 +36,11 @@ class Article:
     def content_hash(self) -> str:
         """Hash of everything stored for the article; a change means re-embedding."""
         return sha1(self.title, self.body, self.url, self.outlet, self.published, "|".join(self.authors))
+
+    @property
+    def text_hash(self) -> str:
+        """Hash of what is embedded, dates left out: a change of date alone re-embeds nothing."""
+        return sha1(self.title, self.body, self.url, self.outlet, "|".join(self.authors))
 
 
 @dataclass
@@ -60,7 +68,9 @@ class FileReport:
     path: str
     added: int = 0
     updated: int = 0
+    redated: int = 0  # unchanged text, newly found date: stored without re-embedding
     unchanged: int = 0
     failed: int = 0
     error: str | None = None
     warnings: list[str] = field(default_factory=list)
+    skipped: bool = False  # found in a folder but not read (unsupported type); the reason is in warnings

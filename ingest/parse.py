@@ -12,7 +12,15 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from ingest import clean
-from ingest.clean import light_clean, normalize_date, normalize_line, split_authors, title_from_text
+from ingest.boilerplate import drop_boilerplate, is_boilerplate
+from ingest.clean import (
+    light_clean,
+    normalize_date,
+    normalize_line,
+    split_authors,
+    title_from_text,
+    title_from_url,
+)
 from ingest.models import Article
 from newsdesk.errors import InputError
 
@@ -48,9 +56,16 @@ class ParsedFile:
     warnings: list[str] = field(default_factory=list)
 
 
-def find_input_files(paths: Iterable[str | Path]) -> list[Path]:
-    """Files named, plus supported files under folders (recursive), sorted, hidden files/dirs skipped."""
+def unsupported_reason(path: Path) -> str:
+    """Why a file found in a folder is not read: its type, and the types that are."""
+    return f"skipped: unsupported type {_ext(path.name) or '(no extension)'}; supported: {_EXTS}"
+
+
+def find_input_files(paths: Iterable[str | Path], skipped: list[Path] | None = None) -> list[Path]:
+    """Files named, plus supported files under folders (recursive), sorted, hidden files/dirs skipped;
+    other files found in folders are appended to skipped, so each can be reported."""
     found: set[Path] = set()
+    others: set[Path] = set()
     for given in paths:
         path = Path(given).expanduser()
         if not path.exists():
@@ -60,7 +75,11 @@ def find_input_files(paths: Iterable[str | Path]) -> list[Path]:
             continue
         for root, dirs, files in os.walk(path):
             dirs[:] = [d for d in dirs if not d.startswith(".")]
-            found.update(Path(root, f) for f in files if f[0] != "." and _ext(f) in SUPPORTED_EXTENSIONS)
+            for f in files:
+                if f[0] != ".":
+                    (found if _ext(f) in SUPPORTED_EXTENSIONS else others).add(Path(root, f))
+    if skipped is not None:
+        skipped.extend(sorted(others))
     return sorted(found)
 
 
@@ -91,23 +110,96 @@ def parse_file(path: str | Path, max_mb: float = 20.0, display_name: str | None 
     return parsed
 
 
+_BOMS = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be"),
+         (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))  # fmt: skip
+# legacy encodings tried when a file is not UTF-8; on a tie the web's usual cp1252 (a latin-1 superset) wins
+LEGACY_ENCODINGS = ["cp1252", "cp1250", "cp1251", "koi8_r", "cp1253", "cp1254", "cp1255", "cp1256", "cp1257",
+                    "iso8859_15", "shift_jis", "euc_jp", "gb18030", "big5", "euc_kr"]  # fmt: skip
+_DECLARED = re.compile(
+    rb"""<meta[^>]{0,200}?charset\s*=\s*["']?([\w.:-]{2,40})|<\?xml[^>]{0,200}?encoding\s*=\s*["']([\w.:-]{2,40})""",
+    re.I,
+)
+_MESS_LIMIT = 0.2  # charset-normalizer's own threshold for "this decoding is chaos"
+
+
 def decode_bytes(data: bytes, name: str) -> tuple[str, list[str]]:
-    """Text from bytes (UTF-8, BOM stripped; UTF-16 by BOM); invalid UTF-8 is replaced with a warning."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16", errors="replace").lstrip("\ufeff"), []
+    """Text from bytes: by byte-order mark, as UTF-8, as a declared charset, else the likeliest legacy
+    encoding (charset-normalizer), named in a warning; a decoding that reads as garbage is refused."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            text = data[len(bom) :].decode(encoding, errors="replace")
+            if encoding != "utf-8":
+                _check_plausible(text, encoding, data[len(bom) :], name)
+            return text, []
     if b"\x00" in data:
         raise InputError(name, "looks like a binary file (it contains NUL bytes), not text", fix=_FORMAT_FIX)
-    warnings = []
     try:
-        text = data.decode("utf-8-sig")
+        return data.decode("utf-8"), []
     except UnicodeDecodeError:
-        text = data.decode("utf-8-sig", errors="replace")
-        warnings.append(f"{name}: invalid UTF-8, decoded with replacement characters")
+        pass
+    text = data.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd")
+    encoding = None
+    if sum(1 for c in text if c > "\x7f") <= 2 * bad:  # few valid UTF-8 sequences: a legacy encoding
+        encoding, legacy = _legacy_decode(data)
+    if encoding is None:
+        warnings = [f"{name}: {bad} invalid UTF-8 sequences, replaced with \ufffd"]
+    else:
+        text, warnings = legacy, [f"{name}: not UTF-8; decoded as {encoding}"]
     sample = text[:8192]
     odd = sum(1 for c in sample if c == "\ufffd" or (c < " " and c not in "\t\n\r\f\v"))
     if odd > 0.3 * len(sample):
         raise InputError(name, "looks like a binary file (mostly non-text bytes), not text", fix=_FORMAT_FIX)
+    if encoding is not None:
+        _check_plausible(text, encoding, data, name)
     return text, warnings
+
+
+def _legacy_decode(data: bytes) -> tuple[str | None, str]:
+    """(encoding, text) by a declared charset that decodes, else charset-normalizer's best legacy guess."""
+    import codecs
+
+    import charset_normalizer
+
+    if m := _DECLARED.search(data[:4096]):
+        declared = (m.group(1) or m.group(2)).decode("ascii")
+        try:
+            return codecs.lookup(declared).name, data.decode(declared)
+        except (LookupError, UnicodeDecodeError):
+            pass
+    matches = list(charset_normalizer.from_bytes(data, cp_isolation=LEGACY_ENCODINGS))
+    if not matches:
+        return None, ""
+    best = matches[0]
+    tied = {
+        e
+        for m in matches
+        if (m.chaos, m.coherence) == (best.chaos, best.coherence)
+        for e in m.could_be_from_charset
+    }
+    encoding = next((e for e in LEGACY_ENCODINGS if e in tied), best.encoding)
+    return encoding, data.decode(encoding, errors="replace")
+
+
+def _check_plausible(text: str, encoding: str, data: bytes, name: str) -> None:
+    """An InputError when the decoded text reads as garbage: the file's label (BOM, charset) is wrong."""
+    from charset_normalizer.md import mess_ratio
+
+    sample = text[:65536]
+    if mess_ratio(sample, _MESS_LIMIT) < _MESS_LIMIT:
+        return
+    hint = ""
+    if encoding.startswith("utf-16"):
+        try:
+            data.decode("utf-8")
+            hint = " (its bytes after the UTF-16 byte-order mark are plain 8-bit text)"
+        except UnicodeDecodeError:
+            pass
+    raise InputError(
+        name,
+        f"decoded as {encoding}, the text is garbage: the file is mislabeled{hint}",
+        fix="save the file again as UTF-8 (without a byte-order mark), then ingest it again",
+    )
 
 
 def parse_text(text: str, source: str, fmt: str) -> ParsedFile:
@@ -161,8 +253,9 @@ def _parse_html(text: str, source: str, result: ParsedFile) -> None:
         doc = trafilatura.bare_extraction(tree, with_metadata=True, include_comments=False)
     except Exception as exc:  # noqa: BLE001 - any parser failure on bad input is an input problem
         raise InputError(source, f"cannot read the HTML ({type(exc).__name__})", fix=_FORMAT_FIX) from exc
-    title = normalize_line(doc.title or "") if doc else ""
+    title = _real_title(doc.title if doc else None)
     paras = [x for x in map(normalize_line, (doc.text or "").split("\n") if doc else []) if x]
+    paras = [x for x in paras if not is_boilerplate(x)]
     if paras and title and paras[0].casefold() == title.casefold():
         paras = paras[1:]
     if not paras:
@@ -170,10 +263,16 @@ def _parse_html(text: str, source: str, result: ParsedFile) -> None:
     body = light_clean("\n\n".join(paras))
     url = doc.url if doc.url and doc.url.startswith(("http://", "https://")) else None
     result.articles.append(
-        Article(title=title or title_from_text(body), body=body, raw=text, url=url,
+        Article(title=title or title_from_url(url) or title_from_text(body), body=body, raw=text, url=url,
                 outlet=doc.sitename or _host(url) or doc.hostname, published=normalize_date(doc.date),
                 authors=split_authors(doc.author or ""), source=source)
     )  # fmt: skip
+
+
+def _real_title(value: object) -> str:
+    """A title field as one clean line; empty when missing or when it is an ad, survey or navigation line."""
+    title = normalize_line(value) if isinstance(value, str) else ""
+    return "" if is_boilerplate(title) else title
 
 
 def _load_json(text: str, source: str, line: int | None = None):
@@ -271,13 +370,19 @@ def _add_record(record: object, label: str, line: int | None, source: str, resul
         msg = f"{label}: no text field (expected one of {', '.join(TEXT_FIELDS)})"
         result.errors.append(InputError(source, msg, line, _JSON_FIX))
         return
+    body, removed = drop_boilerplate(body)
+    if not body:
+        result.warnings.append(f"{source}: {label}: only ad, survey or navigation lines "
+                               f"({removed[0][:50]!r}); skipped")  # fmt: skip
+        return
     url = _string(record, URL_FIELDS)
     when = _first(record, DATE_FIELDS)
     published = normalize_date(when)
     if when is not None and published is None:
         result.warnings.append(f"{source}: {label}: unreadable date {str(when)[:40]!r}; published left empty")
     result.articles.append(
-        Article(title=_string(record, TITLE_FIELDS) or title_from_text(body), body=body, raw=raw, url=url,
+        Article(title=_real_title(_string(record, TITLE_FIELDS)) or title_from_url(url) or title_from_text(body),
+                body=body, raw=raw, url=url,
                 outlet=_string(record, OUTLET_FIELDS) or _host(url), published=published, source=source,
                 authors=split_authors(_first(record, ("authors", "author")) or []))
     )  # fmt: skip
@@ -319,14 +424,14 @@ def _parse_feed(text: str, source: str, result: ParsedFile) -> None:
     outlet = normalize_line(feed.feed.get("title") or "") or None
     for n, entry in enumerate(feed.entries, 1):
         raw = entry["content"][0].get("value", "") if entry.get("content") else entry.get("summary", "")
-        body = html_to_text(raw or "")
+        body = drop_boilerplate(html_to_text(raw or ""))[0]
         if not body:
             result.errors.append(InputError(source, f"entry {n}: no content or summary", fix=_FORMAT_FIX))
             continue
         link = entry.get("link") or None
         when = entry.get("published") or entry.get("updated")
         result.articles.append(
-            Article(title=normalize_line(entry.get("title") or "") or title_from_text(body),
+            Article(title=_real_title(entry.get("title")) or title_from_url(link) or title_from_text(body),
                     body=body, raw=raw, url=link, outlet=outlet or _host(link), published=normalize_date(when),
                     authors=split_authors(entry.get("authors") or entry.get("author") or []), source=source)
         )  # fmt: skip

@@ -8,15 +8,16 @@ import os
 import time
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
 
 from ingest import catalog as catalog_mod
-from ingest import lexical, store, stories
+from ingest import dates, lexical, store, stories
 from ingest.chunk import chunk_article
 from ingest.models import Article, Chunk, FileReport, sha1
+from ingest.recurring import RecurringLines
 from newsdesk.errors import InputError, StoreError
 
 log = logging.getLogger(__name__)
@@ -50,12 +51,20 @@ class IngestResult:
 
     def as_dict(self) -> dict:
         """The --json shape."""
-        keys = ("added", "updated", "unchanged", "failed")
+        keys = ("added", "updated", "redated", "unchanged", "failed")
         return {
             "files": [
-                {"path": f.path, **{k: getattr(f, k) for k in keys}, "error": f.error} for f in self.files
+                {
+                    "path": f.path,
+                    **{k: getattr(f, k) for k in keys},
+                    "error": f.error,
+                    "skipped": f.skipped,
+                    "warnings": f.warnings,
+                }
+                for f in self.files
             ],
             **{k: self.total(k) for k in keys},
+            "skipped": self.total("skipped"),
             "pruned": self.pruned,
             "chunks": self.chunks,
             "seconds": round(self.seconds, 3),
@@ -77,10 +86,33 @@ class Ingestor:
         self.collection = store.open_collection(settings, self.embedder)
         self.pipeline_key = f"{self.embedder.name}/{settings.chunk_tokens}/{settings.chunk_min_tokens}/{settings.chunk_overlap_tokens}"
         self.stories: stories.StoryIndex | None = None
+        self.recurring = RecurringLines(
+            self.catalog, settings.boilerplate_min_articles, settings.boilerplate_min_articles_long
+        )
 
     def version(self, article: Article) -> str:
         """Version of an article under this pipeline: content and chunking settings."""
         return sha1(article.content_hash, self.pipeline_key)[:16]
+
+    def text_version(self, article: Article) -> str:
+        """Version of the embedded text alone (dates left out) under this pipeline."""
+        return sha1(article.text_hash, self.pipeline_key)[:16]
+
+    def same_text(self, article: Article, row: dict) -> bool:
+        """The stored article (row of date_facts) has this text; a record older than dates is checked
+        by its version with the date it stored."""
+        if row.get("text_version"):
+            return row["text_version"] == self.text_version(article)
+        return row["content_hash"] == self.version(replace(article, published=row["published"]))
+
+    def update_dates(self, batch: list[Article]) -> None:
+        """Store newly found dates of unchanged articles: chunk metadata first, then the record."""
+        with store.guard(self.settings, "updating chunk dates"):
+            store.update_dates(self.collection, {a.id: a for a in batch})
+        rows = [{"id": a.id, "text_version": self.text_version(a), "published": a.published,
+                 "date_source": a.date_source, "date_published": a.date_published,
+                 "date_updated": a.date_updated} for a in batch]  # fmt: skip
+        self.catalog.update_dates(rows)
 
     @contextmanager
     def lock(self):
@@ -152,7 +184,7 @@ class Ingestor:
                 metas.append(store.chunk_metadata(article, c, story, versions[article.id]))
         with store.guard(self.settings, "storing chunks"):
             store.upsert(self.collection, ids, vectors, docs, metas)
-        self.catalog.save(rows, versions, self.embedder.name)
+        self.catalog.save(rows, versions, self.embedder.name, {a.id: self.text_version(a) for a, _ in batch})
         keep = set(ids)
         with store.guard(self.settings, "deleting replaced chunks"):
             store.delete_ids(self.collection, [cid for a in old.values() for cid in a if cid not in keep])
@@ -206,7 +238,7 @@ def ingest_paths(
     names: dict[str, str] | None = None,
 ) -> IngestResult:
     """Ingest files and folders; names maps a path to the name shown and stored for it (uploads)."""
-    from ingest.parse import find_input_files, parse_file
+    from ingest.parse import find_input_files, parse_file, unsupported_reason
 
     report = on_progress or (lambda p: None)
     started = time.perf_counter()
@@ -215,9 +247,13 @@ def ingest_paths(
     files: list[Path] = []
     for path in paths:
         try:
-            files.extend(find_input_files([path]))
+            skipped: list[Path] = []
+            files.extend(find_input_files([path], skipped))
         except InputError as exc:
             result.files.append(FileReport(str(path), failed=1, error=exc.message))
+        result.files.extend(
+            FileReport(str(p), skipped=True, warnings=[unsupported_reason(p)]) for p in skipped
+        )
     ingestor = Ingestor(settings, embedder)
     progress = Progress(files_total=len(files))
     with ingestor.lock():
@@ -260,18 +296,26 @@ def ingest_paths(
             articles = []
             for article in parsed.articles:
                 article.source = source
+                dates.assign(article)
                 if article.id in seen:
                     file_report.unchanged += 1
                     continue
                 seen.add(article.id)
                 articles.append(article)
+            articles = ingestor.recurring.clean(articles)  # without lines recurring in their outlet
             progress.articles_total += len(articles)
-            stored = ingestor.catalog.hashes(a.id for a in articles)
+            stored = ingestor.catalog.date_facts(a.id for a in articles)
+            redated = []
             for article in articles:
-                previous = stored.get(article.id)
+                row = stored.get(article.id)
+                previous = row["content_hash"] if row else None
                 version = ingestor.version(article)
-                if previous == version:
-                    file_report.unchanged += 1
+                if row and ingestor.same_text(article, row):
+                    if all(row[k] == getattr(article, k) for k in catalog_mod.DATE_COLUMNS):
+                        file_report.unchanged += 1
+                    else:
+                        file_report.redated += 1
+                        redated.append(article)
                     progress.articles_done += 1
                     continue
                 try:
@@ -307,6 +351,8 @@ def ingest_paths(
                     ingestor.write(pending, progress, report)
                     result.chunks += pending_chunks
                     pending, pending_chunks = [], 0
+            if redated:
+                ingestor.update_dates(redated)
             if prune and not parsed.errors:
                 gone = sorted(set(ingestor.catalog.ids_from_source(source)) - {a.id for a in parsed.articles})
                 ingestor.remove(gone)
@@ -316,6 +362,7 @@ def ingest_paths(
         if pending:
             ingestor.write(pending, progress, report)
             result.chunks += pending_chunks
+        result.chunks += _restrip_revisited(ingestor, progress, report)
         if prune:
             folders = [p for p in paths if p.is_dir()]
             gone = _sources_gone(ingestor.catalog, folders, {str(f.resolve()) for f in files})
@@ -327,6 +374,39 @@ def ingest_paths(
             raise StoreError(f"Cannot write the BM25 index in {settings.data_dir}: {exc}") from exc
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _restrip_revisited(ingestor: Ingestor, progress: Progress, report: Callable) -> int:
+    """Store again, without them, the articles stored before their lines were found to recur; chunks written."""
+    ids = sorted(ingestor.recurring.revisit)
+    ingestor.recurring.revisit.clear()
+    if not ids:
+        return 0
+    raws, settings, batch = ingestor.catalog.raw_texts(ids), ingestor.settings, []
+    for row in ingestor.catalog.articles(ids):
+        keep = (
+            "title",
+            "body",
+            "url",
+            "outlet",
+            "published",
+            "authors",
+            "source",
+            "id",
+            *catalog_mod.DATE_COLUMNS,
+        )
+        old = Article(**{k: row[k] for k in keep if k in row}, raw=raws.get(row["id"], ""))
+        new = ingestor.recurring.strip_known(old)
+        if new.body == old.body:
+            continue
+        chunks = chunk_article(new, ingestor.embedder, settings.chunk_tokens, settings.chunk_min_tokens,
+                               settings.chunk_overlap_tokens)  # fmt: skip
+        for c in chunks:
+            c.version = ingestor.version(new)
+        batch.append((new, chunks))
+    if batch:
+        ingestor.write(batch, progress, report)
+    return sum(len(cs) for _, cs in batch)
 
 
 def store_stats(settings) -> dict:

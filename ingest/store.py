@@ -208,6 +208,7 @@ def chunk_metadata(article: Article, chunk: Chunk, story_id: str, version: str) 
         "outlet": article.outlet or "",
         "published": article.published or "",
         "published_day": day_number(article.published),
+        "date_source": article.date_source or "none",
         "url": article.url or "",
         "story_id": story_id,
         "start": chunk.start,
@@ -229,6 +230,21 @@ def upsert(
             documents=documents[i : i + step],
             metadatas=metadatas[i : i + step],
         )
+
+
+def update_dates(collection, article_dates: dict[str, Article]) -> None:
+    """Rewrite the date metadata of these articles' chunks in place: no embedding."""
+    items = list(article_dates)
+    for i in range(0, len(items), 100):
+        got = collection.get(where={"article_id": {"$in": items[i : i + 100]}}, include=["metadatas"])
+        if not got["ids"]:
+            continue
+        metas = []
+        for md in got["metadatas"]:
+            a = article_dates[md["article_id"]]
+            metas.append({**md, "published": a.published or "", "published_day": day_number(a.published),
+                          "date_source": a.date_source or "none"})  # fmt: skip
+        collection.update(ids=got["ids"], metadatas=metas)
 
 
 def delete_ids(collection, ids: Iterable[str]) -> None:

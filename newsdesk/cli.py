@@ -1,7 +1,8 @@
-"""The newsdesk command line: ingest, stats, ask, eval, ui."""
+"""The newsdesk command line: ingest, stats, ask, eval, engines, ui."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 from pathlib import Path
@@ -9,6 +10,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from newsdesk.errors import NewsdeskError
@@ -21,6 +23,9 @@ app = typer.Typer(
 )
 console = Console(stderr=True)
 out = Console()
+_type_column = typer.core.TyperOption.display_type_rich
+# a flag (--json, --prune/--no-prune, --help) takes no value: its help row shows no "<bool>"
+typer.core.TyperOption.display_type_rich = lambda self, ctx: None if self.is_flag else _type_column(self, ctx)
 
 
 def _settings():
@@ -74,31 +79,32 @@ def ingest(
         out.print_json(json.dumps(result.as_dict()))
     else:
         table = Table(title=f"Ingested in {result.seconds:.1f}s ({result.chunks} chunks embedded)")
-        table.add_column("file", overflow="fold")
-        for col in ("added", "updated", "unchanged", "failed"):
-            table.add_column(col, justify="right")
-        table.add_column("reason", overflow="fold")
-        for f in result.files:
+        names = [_short_path(f.path, max(24, out.width // 3)) for f in result.files]
+        table.add_column("file", no_wrap=True, min_width=min(max(map(len, names), default=4), out.width // 3))
+        for col in _COUNTS:
+            table.add_column(col, justify="right", no_wrap=True)
+        table.add_column("reason", overflow="fold", ratio=1, min_width=20)
+        for f, name in zip(result.files, names, strict=True):
             reason = f.error or ("; ".join(f.warnings) if f.warnings else "")
-            reason = reason.removeprefix(f.path).lstrip(": ") if reason.startswith(f.path) else reason
+            reason = reason.replace(f"{f.path}: ", "")  # the file column names it already
             table.add_row(
-                f.path,
-                str(f.added),
-                str(f.updated),
-                str(f.unchanged),
-                str(f.failed),
+                name,
+                *(str(getattr(f, k)) for k in _COUNTS),
                 reason,
                 style="red" if f.error else None,
             )
         d = result.as_dict()
         table.add_row(
             "total",
-            *(str(d[k]) for k in ("added", "updated", "unchanged", "failed")),
+            *(str(d[k]) for k in _COUNTS),
             f"{result.pruned} pruned" if prune else "",
             style="bold",
         )
         out.print(table)
     raise typer.Exit(1 if result.total("failed") else 0)
+
+
+_COUNTS = ("added", "updated", "redated", "unchanged", "failed")  # redated: a new date, not re-embedded
 
 
 @app.command()
@@ -107,15 +113,37 @@ def stats(as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")
     from ingest.pipeline import store_stats
 
     data = store_stats(_settings())
+    stamp = _timestamp(data.get("last_ingest"))
     if as_json:
-        out.print_json(json.dumps(data))
+        out.print_json(json.dumps({**data, "last_ingest": stamp.isoformat() if stamp else None}))
         return
     table = Table(show_header=False)
     for key, value in data.items():
+        if key == "last_ingest":
+            value = stamp.astimezone().strftime("%Y-%m-%d %H:%M:%S %Z") if stamp else "never"
         if key != "outlets":
             table.add_row(key, str(value))
     table.add_row("outlets", ", ".join(f"{k} ({v})" for k, v in data["outlets"].items()))
     out.print(table)
+
+
+def _short_path(path: str, width: int) -> str:
+    """A path shown relative to the working folder when under it, cut at a "/" from the left to fit width."""
+    with contextlib.suppress(ValueError, OSError):
+        path = str(Path(path).resolve().relative_to(Path.cwd()))
+    while len(path) > width and "/" in path.lstrip("…/"):
+        path = "…/" + path.lstrip("…/").split("/", 1)[1]
+    return path
+
+
+def _timestamp(value):
+    """The record's unix time as an aware UTC datetime (None when missing or unreadable)."""
+    from datetime import datetime, timezone
+
+    try:
+        return datetime.fromtimestamp(float(value), tz=timezone.utc)
+    except (TypeError, ValueError, OverflowError, OSError):
+        return None
 
 
 def _date_option(value: str | None, name: str):
@@ -148,11 +176,17 @@ def ask(
     as_json: Annotated[
         bool, typer.Option("--json", help="Print the answer and its sources as JSON.")
     ] = False,
+    engine: Annotated[
+        str | None, typer.Option(help="Answer engine for this question (`newsdesk engines` lists them).")
+    ] = None,
 ) -> None:
     """Answer a question from the stored articles; every claim carries a numbered source."""
     from assistant import Answer, Filters, stream_answer
+    from assistant.engines import engine_class
 
     settings = _settings()
+    if engine:
+        settings = settings.model_copy(update={"llm": engine_class(engine).name})
     filters = Filters(
         outlets=list(outlet or []), since=_date_option(since, "--since"), until=_date_option(until, "--until")
     )
@@ -176,9 +210,58 @@ def ask(
         out.print(f"    “{' '.join(s.text[s.span[0] : s.span[1]].split())}”", markup=False, highlight=False)
         if s.also_reported_by:
             out.print(f"    also reported by: {', '.join(s.also_reported_by)}", markup=False, highlight=False)
+        if s.story_dates.get("first") and s.story_dates["first"] != s.story_dates["last"]:
+            d = s.story_dates
+            out.print(f"    first reported {d['first']} by {', '.join(d['first_by'])}; latest {d['last']} by "
+                      f"{', '.join(d['last_by'])}", markup=False, highlight=False)  # fmt: skip
     for sentence in result.unsupported:
         console.print(f"[yellow]not backed by its sources:[/yellow] {sentence}", highlight=False)
-    console.print(f"[dim]{result.engine}, {result.seconds:.2f} s[/dim]")
+    if result.notice:
+        console.print(f"[dim]{result.notice.replace('change it in the sidebar', 'change it with --as-of')}[/dim]")
+    console.print(
+        f"[dim]{result.engine_line or result.engine}, {result.seconds:.2f} s[/dim]", highlight=False
+    )
+
+
+@app.command()
+def engines(
+    check: Annotated[
+        bool, typer.Option(help="Send each engine one short request to see that it answers.")
+    ] = True,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the list as JSON.")] = False,
+) -> None:
+    """The answer engines: which one NEWSDESK_LLM picks, what each needs, and whether it answers."""
+    from assistant.engines import engine_names, get_engine
+
+    settings = _settings()
+    quick = settings.model_copy(update={"llm_timeout": min(settings.llm_timeout, 10.0)})
+    rows = []
+    for name in engine_names():
+        e = get_engine(quick.model_copy(update={"llm": name}))
+        status, problem = "not checked", e.missing()
+        if problem:
+            status = "unavailable"
+        elif check:
+            try:
+                e.check()
+                status = "answers"
+            except NewsdeskError as exc:
+                status, problem = "fails", f"{exc.message} Fix: {exc.fix}" if exc.fix else exc.message
+        rows.append({"engine": name, "selected": name == settings.llm, "status": status,
+                     "describe": e.describe(), "summary": e.summary, "problem": problem,
+                     "extra": e.extra})  # fmt: skip
+    if as_json:
+        typer.echo(json.dumps(rows, ensure_ascii=False))
+        return
+    table = Table(title="answer engines (NEWSDESK_LLM picks one; `ask --engine NAME` for one question)")
+    for col in ("engine", "status", "what", "problem"):
+        table.add_column(col, overflow="fold")
+    for r in rows:
+        name = f"{r['engine']} *" if r["selected"] else r["engine"]
+        style = {"answers": "green", "fails": "red", "unavailable": "yellow"}.get(r["status"])
+        cells = (name, r["status"], f"{r['describe']}: {r['summary']}", r["problem"])
+        table.add_row(*(escape(c) for c in cells), style=style)
+    out.print(table)
 
 
 @app.command("eval")
@@ -245,8 +328,36 @@ def ui(
     ]  # fmt: skip
     path = os.pathsep.join(p for p in (str(root), os.environ.get("PYTHONPATH")) if p)
     env = {**os.environ, "PYTHONPATH": path}
+    _check_port(host, port)
     console.print(f"newsdesk app: http://{host}:{port}  (Ctrl-C stops it)")
     os.execve(sys.executable, command, env)  # streamlit takes over this process, and its signals
+
+
+def _port_free(host: str, port: int) -> bool:
+    """Whether a server could listen on host:port now (bound as Streamlit's server binds)."""
+    import socket
+
+    try:
+        with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as sock:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            sock.bind((host, port))
+    except OSError:
+        return False
+    return True
+
+
+def _check_port(host: str, port: int) -> None:
+    """A ConfigError naming a free port to use when host:port is taken, before anything starts."""
+    from newsdesk.errors import ConfigError
+
+    if _port_free(host, port):
+        return
+    spare = next((p for p in range(port + 1, min(port + 50, 65536)) if _port_free(host, p)), None)
+    hint = f" {spare}" if spare else " N"
+    raise ConfigError(
+        f"Port {port} on {host} is not available: another program (perhaps another newsdesk app) listens there.",
+        f"choose another port: `newsdesk ui --port{hint}` (or `make run PORT={spare or 'N'}`).",
+    )
 
 
 store_app = typer.Typer(no_args_is_help=True, help="Run or inspect the Chroma store.")

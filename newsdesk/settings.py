@@ -40,16 +40,27 @@ class Settings(BaseSettings):
         0.88, description="Article-vector cosine at which two articles count as one story."
     )
     story_days: int = Field(3, description="Articles more than this many days apart are never one story.")
+    boilerplate_min_articles: int = Field(
+        3, description="A short line (up to 8 words) in this many articles of one outlet is boilerplate."
+    )
+    boilerplate_min_articles_long: int = Field(
+        5,
+        description="A longer line (up to 300 characters) in this many articles of one outlet is boilerplate.",
+    )
     record_db_url: str = Field("", description="SQL URL of the ingest record; empty: SQLite in data_dir.")
     chroma_host: str = Field("", description="Chroma server host; empty: embedded store in data_dir.")
     chroma_port: int = Field(8000, description="Chroma server port.")
     chroma_token: str = Field("", description="Chroma server auth token, if the server wants one.")
-    llm: Literal["extractive", "openai", "ollama"] = Field("extractive", description="Answer engine.")
+    llm: str = Field("extractive", description="Answer engine (`newsdesk engines` lists them).")
     openai_base_url: str = Field("http://127.0.0.1:8080/v1", description="OpenAI-compatible server URL.")
     openai_model: str = Field("gpt-4o-mini", description="Model name on the OpenAI-compatible server.")
     openai_api_key: str = Field("not-needed", description="API key for the OpenAI-compatible server.")
     ollama_base_url: str = Field("http://127.0.0.1:11434", description="Ollama server URL.")
     ollama_model: str = Field("llama3.1", description="Ollama model name.")
+    gguf_path: str = Field("", description="GGUF chat model file for the gguf engine.")
+    gguf_threads: int = Field(0, description="CPU threads of the gguf engine (0: all cores).")
+    gguf_context: int = Field(4096, description="Context size of the gguf engine, in tokens.")
+    gguf_max_tokens: int = Field(512, description="Longest answer of the gguf engine, in tokens.")
     llm_timeout: float = Field(60.0, description="Seconds to wait for the LLM server.")
     top_k: int = Field(6, description="Passages given to the answer engine.")
     per_story: int = Field(2, description="At most this many passages of one story in the context.")

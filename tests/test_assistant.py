@@ -36,6 +36,7 @@ def check_citations(a: Answer) -> None:
         ("How far did the rial fall?", IRAN, r"700,000"),
     ],
 )
+@pytest.mark.slow
 def test_seed_questions_cite_the_right_article(seed_settings, question, title, expected):
     a = answer(question, settings=seed_settings)
     assert not a.refused, (a.text, a.evidence_features)
@@ -49,6 +50,7 @@ def test_seed_questions_cite_the_right_article(seed_settings, question, title, e
     assert a.engine == "extractive" and a.seconds > 0
 
 
+@pytest.mark.slow
 def test_off_corpus_question_is_refused(seed_settings):
     a = answer("Who won the 2022 World Cup?", settings=seed_settings)
     assert a.refused
@@ -56,6 +58,7 @@ def test_off_corpus_question_is_refused(seed_settings):
     assert a.sources == [] and not MARKER.search(a.text)
 
 
+@pytest.mark.slow
 def test_follow_up_is_rewritten_with_the_previous_entity(seed_settings):
     first = answer("Who is Patrushev?", settings=seed_settings)
     history = [("user", "Who is Patrushev?"), ("assistant", first.text)]
@@ -67,6 +70,7 @@ def test_follow_up_is_rewritten_with_the_previous_entity(seed_settings):
     assert any("West" in s.text[s.span[0] : s.span[1]] for s in also.sources)
 
 
+@pytest.mark.slow
 def test_story_copies_ride_along_as_also_reported_by(seed_settings):
     a = answer("When might Xi visit Moscow?", settings=seed_settings)
     tt = [s for s in a.sources if s.outlet == "TT"]
@@ -74,6 +78,7 @@ def test_story_copies_ride_along_as_also_reported_by(seed_settings):
     assert tt[0].published == "2023-02-21" and tt[0].url.startswith("https://tt.example/")
 
 
+@pytest.mark.slow
 def test_outlet_filter(seed_settings):
     question = "What did Zelensky warn about China?"  # only the Headlines article reports it
     a = answer(question, filters=Filters(outlets=["Headlines"]), settings=seed_settings)
@@ -83,6 +88,7 @@ def test_outlet_filter(seed_settings):
     assert none.refused and "outlets Nobody" in none.text
 
 
+@pytest.mark.slow
 def test_date_filters_explicit_and_from_the_question(seed_settings):
     late = Filters(since=date(2024, 1, 1))
     a = answer("What did Wang Yi say about the ties with Russia?", filters=late, settings=seed_settings)
@@ -97,11 +103,13 @@ def test_date_filters_explicit_and_from_the_question(seed_settings):
     assert d.refused and d.filters.since == d.filters.until == date(2024, 11, 6)
 
 
+@pytest.mark.slow
 def test_as_of_leaves_out_later_articles(seed_settings):
     a = answer("What did Mohajerani say about the election?", settings=seed_settings, as_of="2023-03-01")
     assert a.refused or all(s.published <= "2023-03-01" for s in a.sources)
 
 
+@pytest.mark.slow
 def test_stream_yields_text_then_the_answer(seed_settings):
     items = list(stream_answer("When might Xi visit Moscow?", settings=seed_settings))
     assert isinstance(items[-1], Answer)
@@ -109,11 +117,12 @@ def test_stream_yields_text_then_the_answer(seed_settings):
     assert "".join(items[:-1]) == items[-1].text
 
 
+@pytest.mark.slow
 def test_as_dict_is_the_ask_json_shape(seed_settings):
     d = answer("How far did the rial fall?", settings=seed_settings).as_dict()
     assert {"answer", "refused", "sources", "engine", "seconds"} <= set(d)
     src = d["sources"][0]
-    assert set(src) == {"n", "title", "outlet", "published", "url", "text", "span", "spans", "answer_span", "also_reported_by"}
+    assert set(src) == {"n", "title", "outlet", "published", "url", "text", "span", "also_reported_by", "story", "spans", "answer_span"}
 
 
 def test_empty_store_is_a_clear_error(tmp_path):
@@ -126,6 +135,7 @@ def test_empty_store_is_a_clear_error(tmp_path):
     assert "newsdesk ingest" in str(info.value)
 
 
+@pytest.mark.slow
 def test_empty_question_is_an_error(seed_settings):
     from newsdesk.errors import NewsdeskError
 
@@ -133,6 +143,7 @@ def test_empty_question_is_an_error(seed_settings):
         answer("   ", settings=seed_settings)
 
 
+@pytest.mark.slow
 def test_components_load_once_per_store_and_engine(seed_settings):
     from assistant.components import get_components
 

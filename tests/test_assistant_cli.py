@@ -21,6 +21,7 @@ def run(*args):
     return CliRunner().invoke(cli.app, list(args))
 
 
+@pytest.mark.slow
 def test_ask_json(seed_env):
     result = run("ask", "How far did the rial fall?", "--json")
     assert result.exit_code == 0, result.output
@@ -37,6 +38,7 @@ def test_ask_json(seed_env):
     assert "700,000" in src["text"][src["span"][0] : src["span"][1]]
 
 
+@pytest.mark.slow
 def test_ask_text_with_filters(seed_env):
     result = run(
         "ask",
@@ -52,6 +54,7 @@ def test_ask_text_with_filters(seed_env):
     assert "[1]" in result.stdout and "China Shows" in result.stdout and "Headlines" in result.stdout
 
 
+@pytest.mark.slow
 def test_ask_refusal_json(seed_env):
     data = json.loads(run("ask", "Who won the 2022 World Cup?", "--json").stdout)
     assert (
@@ -61,11 +64,13 @@ def test_ask_refusal_json(seed_env):
     )
 
 
+@pytest.mark.slow
 def test_ask_bad_date_is_a_usage_error(seed_env):
     result = run("ask", "Anything?", "--since", "June")
     assert result.exit_code == 2 and "YYYY-MM-DD" in result.output
 
 
+@pytest.mark.slow
 def test_eval_json(seed_env, tmp_path):
     path = tmp_path / "q.jsonl"
     rows = [
@@ -87,6 +92,7 @@ def test_eval_json(seed_env, tmp_path):
     )
 
 
+@pytest.mark.slow
 def test_eval_bad_file_names_the_line(seed_env, tmp_path, monkeypatch, capsys):
     path = tmp_path / "bad.jsonl"
     path.write_text('{"question": "fine"}\n{"question": \n')
@@ -105,3 +111,18 @@ def test_ask_on_an_empty_store_says_how_to_ingest(tmp_path, monkeypatch, capsys)
         cli.main()
     err = capsys.readouterr().err
     assert info.value.code == 1 and "No articles are stored yet" in err and "newsdesk ingest" in err
+
+
+def test_ask_as_of_in_the_cli(seed_env):
+    data = json.loads(run("ask", "What happened to the rial?", "--as-of", "2023-03-01", "--json").stdout)
+    assert data["as_of"] == "2023-03-01"
+    assert data["refused"] or all(s["published"] <= "2023-03-01" for s in data["sources"])  # the rial: 2024
+    later = json.loads(run("ask", "What happened to the rial?", "--as-of", "2024-11-10", "--json").stdout)
+    assert later["as_of"] == "2024-11-10" and not later["refused"]
+    assert {s["published"] for s in later["sources"]} <= {"2024-11-06", "2023-02-21", "2023-02-22"}
+    assert run("ask", "Anything?", "--as-of", "soon").exit_code == 2
+
+
+def test_ask_defaults_to_the_newest_article_of_an_archive(seed_env):
+    data = json.loads(run("ask", "What happened to the rial?", "--json").stdout)
+    assert data["as_of"] == "2024-11-06"  # the newest seed article is over 30 days old

@@ -118,7 +118,7 @@ def test_empty_and_missing_files(tmp_path):
         load_questions(tmp_path / "missing.jsonl")
 
 
-def test_runner_figures_with_a_stub_assistant():
+def test_runner_figures_with_a_stub_assistant(monkeypatch):
     gold = "https://g.example/a"
     script = {
         "q1": (["https://g.example/a", "https://o.example/1"], "Squid Game [1].", False),  # rank 1, holds
@@ -132,7 +132,16 @@ def test_runner_figures_with_a_stub_assistant():
         "off2": (["https://o.example/1"], "Something [1].", False),
     }
 
+    import types
+
+    import assistant.eval
+
+    clock = {"now": 100.0}  # a fake clock: each question takes a scripted time, so the latencies are exact
+    took = {"q1": 0.010, "q2": 0.020, "q3": 0.030, "off1": 0.040, "off2": 0.200}
+    monkeypatch.setattr(assistant.eval, "time", types.SimpleNamespace(perf_counter=lambda: clock["now"]))
+
     def ask(text, settings=None, as_of=None):
+        clock["now"] += took[text]
         urls, reply, refused = script[text]
         a = _answer(reply, refused=refused, source_text="irrelevant")
         a.retrieved = [{"url": u, "chunk_id": str(i)} for i, u in enumerate(urls)]
@@ -153,5 +162,6 @@ def test_runner_figures_with_a_stub_assistant():
     assert figs["answer_recall"] == pytest.approx(0.333)
     assert figs["phantom_citations"] == 1
     assert figs["refusal_rate"] == 0.5 and figs["false_refusal_rate"] == pytest.approx(0.333)
-    assert figs["p50_ms"] >= 0 and figs["p95_ms"] >= figs["p50_ms"]
+    assert figs["p50_ms"] == 30.0 and figs["p95_ms"] == 200.0  # median of 10/20/30/40/200 ms, and the top
+    assert [round(r["ms"], 3) for r in rows] == [10.0, 20.0, 30.0, 40.0, 200.0]
     assert figures(rows, k=5)["hit@5"] == figs["hit@5"] and "mrr@5" in figures(rows, k=5)

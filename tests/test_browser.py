@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = sorted((ROOT / "data" / "sample").glob("*.txt"))
@@ -106,21 +106,46 @@ def app_url(request, tmp_path_factory, model_cache) -> str:
     pytest.fail(f"streamlit did not answer on {url}/_stcore/health within 60 s")
 
 
+def is_local(url: str) -> bool:
+    """A request that stays on this machine: the app on 127.0.0.1, or data:/blob: URLs."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    return parts.scheme in ("data", "blob", "about") or parts.hostname == "127.0.0.1"
+
+
 @pytest.fixture
 def page():
-    """A chromium page (1280x1100) that records any dialog."""
+    """A chromium page (1280x1100) that records any dialog; any request leaving 127.0.0.1 is blocked and
+    fails the test (fonts, favicon and scripts are all served by the app)."""
     from playwright.sync_api import sync_playwright
 
     executable = ensure_chromium()
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=executable, args=FLAGS)
         context = browser.new_context(viewport={"width": 1280, "height": 1100})
+        outside: list[str] = []
+
+        def guard(route):
+            if is_local(route.request.url):
+                return route.continue_()
+            outside.append(route.request.url)
+            return route.abort()
+
+        context.route("**/*", guard)
         tab = context.new_page()
         tab.dialogs = []
         tab.on("dialog", lambda d: (tab.dialogs.append(d.message), d.dismiss()))
         tab.set_default_timeout(30 * SECONDS)
         yield tab
+        tab.wait_for_timeout(500)  # late requests (favicon, fonts) are caught too
         browser.close()
+        assert not outside, f"requests left 127.0.0.1: {sorted(set(outside))}"
+
+
+def picked(page) -> str:
+    """The text the Sources page's article picker shows as chosen."""
+    return page.locator("[data-testid=stSelectbox] input").first.input_value()  # a combobox: its input shows it
 
 
 def go_to(page, name: str) -> None:
@@ -167,6 +192,13 @@ def test_upload_ask_cite_escape_and_screenshot(app_url, page, tmp_path):
     heading = page.locator(".st-key-article-details [data-testid=stHeading]")
     heading.filter(has_text="img src").wait_for()
     assert heading.inner_text().strip() == PAYLOAD
+    assert picked(page).startswith(PAYLOAD), picked(page)
+    page.locator("[data-testid=stTextInput] input").fill("")  # back to all articles: picker and details agree
+    page.keyboard.press("Enter")
+    page.get_by_text("4 of 4 articles").wait_for()
+    page.wait_for_timeout(500)
+    shown = heading.inner_text().strip()
+    assert picked(page).startswith(shown), (picked(page), shown)
     page.screenshot(path=str(tmp_path / "sources.png"))
     assert page.locator("img[src=x]").count() == 0
     assert page.dialogs == []

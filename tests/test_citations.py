@@ -63,6 +63,7 @@ def test_supporting_span_is_the_best_matching_sentence():
     assert text[s:e] == "Engineers said the water level rose two metres overnight."
 
 
+@pytest.mark.slow
 def test_phantom_from_a_fake_chat_model_is_removed(seed_settings):
     """LangChain's GenericFakeChatModel answers with a phantom [7]; it never reaches the user."""
     settings = seed_settings.model_copy(update={"llm": "openai"})
@@ -84,6 +85,7 @@ def test_phantom_from_a_fake_chat_model_is_removed(seed_settings):
     assert "Xi could visit Moscow in April or early May." not in a.unsupported
 
 
+@pytest.mark.slow
 def test_uncited_llm_answer_is_all_unsupported(seed_settings):
     settings = seed_settings.model_copy(update={"llm": "ollama"})
     fake = GenericFakeChatModel(messages=iter([AIMessage("The summit is certainly in June.")]))

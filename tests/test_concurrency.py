@@ -22,6 +22,8 @@ from newsdesk.errors import NewsdeskError
 from tests.test_faults import cli, free_port, start_chroma, stop, vector_index_ids
 from tests.test_ingest import ROOT, _assert_consistent, _records, _state, _write_jsonl
 
+pytestmark = pytest.mark.slow  # servers, subprocesses or the real model
+
 QUESTIONS = [
     "What did officials discuss about the harbour plan?",
     "How long will the railway work take?",

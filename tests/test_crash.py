@@ -10,7 +10,11 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from tests.test_ingest import ROOT, _records, _state, _write_jsonl
+
+pytestmark = pytest.mark.slow  # servers, subprocesses or the real model
 
 
 def _ingest_process(path: Path, data: Path) -> subprocess.Popen:

@@ -63,12 +63,14 @@ def emb(request, torch_emb, onnx_emb):
     return torch_emb if request.param == "torch" else onnx_emb
 
 
+@pytest.mark.slow
 def test_backends_and_attributes(torch_emb, onnx_emb):
     assert (torch_emb.backend, onnx_emb.backend) == ("torch", "onnx-int8")
     for e in (torch_emb, onnx_emb):
         assert (e.name, e.dimension, e.max_tokens) == (DEFAULT_MODEL, 384, 256)
 
 
+@pytest.mark.slow
 def test_embeddings_shape_and_norm(emb):
     vecs = emb.encode(NEWS[:5], batch_size=2)
     assert vecs.shape == (5, 384) and vecs.dtype == np.float32
@@ -79,6 +81,7 @@ def test_embeddings_shape_and_norm(emb):
     assert len(docs) == 2 and np.allclose(docs[1], vecs[1], atol=1e-5)  # batching and order do not matter
 
 
+@pytest.mark.slow
 def test_onnx_agrees_with_torch(torch_emb, onnx_emb):
     texts = [*NEWS, " ".join(NEWS * 5)]  # the last is truncated at max_tokens by both backends
     cos = np.sum(torch_emb.encode(texts) * onnx_emb.encode(texts), axis=1)
@@ -88,6 +91,7 @@ def test_onnx_agrees_with_torch(torch_emb, onnx_emb):
     assert list(ranks[0][:, 0]) == [0, 1]
 
 
+@pytest.mark.slow
 def test_count_tokens_matches_tokenizer(emb):
     from transformers import AutoTokenizer
 
@@ -98,6 +102,7 @@ def test_count_tokens_matches_tokenizer(emb):
     assert want[-1] > emb.max_tokens
 
 
+@pytest.mark.slow
 def test_token_spans_cover_text(emb):
     text = "Prices rose 3.2% in May, the ONS said — the fastest pace since 1992.\nNaïve forecasts failed."
     spans = emb.token_spans(text)
@@ -108,6 +113,7 @@ def test_token_spans_cover_text(emb):
     assert all(i in covered for i, ch in enumerate(text) if not ch.isspace())
 
 
+@pytest.mark.slow
 def test_export_cache_is_reused(onnx_emb, cache_dir, monkeypatch):
     folder = embed._cache_dir(DEFAULT_MODEL)
     assert folder.parent == cache_dir
@@ -126,6 +132,7 @@ def test_export_cache_is_reused(onnx_emb, cache_dir, monkeypatch):
     assert np.allclose(again.encode(NEWS[:2]), onnx_emb.encode(NEWS[:2]), atol=1e-6)
 
 
+@pytest.mark.slow
 def test_load_embedder_is_cached(onnx_emb):
     first = embed.load_embedder(settings(embedding_backend="onnx"))
     assert embed.load_embedder(settings(embedding_backend="onnx")) is first
@@ -133,6 +140,7 @@ def test_load_embedder_is_cached(onnx_emb):
     assert other.batch_size == 8 and other._run is first._run and first.batch_size == 32
 
 
+@pytest.mark.slow
 def test_failed_export_falls_back_to_torch(tmp_path, monkeypatch, caplog):
     def broken(*args):
         raise RuntimeError("no exporter here")
@@ -146,6 +154,7 @@ def test_failed_export_falls_back_to_torch(tmp_path, monkeypatch, caplog):
 
 
 @pytest.mark.parametrize("backend", ["torch", "onnx"])
+@pytest.mark.slow
 def test_bad_model_path_is_a_config_error(tmp_path, backend, monkeypatch):
     monkeypatch.setenv("NEWSDESK_MODEL_CACHE", str(tmp_path / "cache"))
     bad = str(tmp_path / "no-such-model")

@@ -27,6 +27,8 @@ from ingest.pipeline import ingest_paths
 from newsdesk.errors import NewsdeskError, StoreError
 from tests.test_ingest import ROOT, _assert_consistent, _records, _state, _write_jsonl
 
+pytestmark = pytest.mark.slow  # servers, subprocesses or the real model
+
 SEED = 20240611
 
 

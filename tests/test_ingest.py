@@ -64,6 +64,7 @@ def _assert_consistent(state: dict) -> None:
     assert sum(n for _, n in state["articles"]) == len(state["chroma"])
 
 
+@pytest.mark.slow
 def test_seeds_ingest_once_then_nothing_to_do(settings, real_embedder, sample_dir):
     first = ingest_paths([sample_dir], settings, embedder=real_embedder)
     assert first.total("added") == 3 and first.total("failed") == 0
@@ -74,9 +75,10 @@ def test_seeds_ingest_once_then_nothing_to_do(settings, real_embedder, sample_di
     _assert_consistent(state)
     stats = store_stats(settings)
     assert stats["articles"] == 3 and stats["stories"] == 2
-    assert stats["outlets"].get("TT") == 2
+    assert stats["outlets"] == {"unknown": 3}  # the seeds name no outlet reliably ("TT" is a code line)
 
 
+@pytest.mark.slow
 def test_seed_stories_cluster_the_two_china_russia_articles(settings, real_embedder, sample_dir):
     ingest_paths([sample_dir], settings, embedder=real_embedder)
     rows = {r["title"]: r["story_id"] for r in Catalog(settings.record_url).articles()}
@@ -169,6 +171,7 @@ def _cli(args: list[str], data_dir: Path, **env) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.slow
 def test_cli_json_exit_codes_and_stats(tmp_path, model_cache, sample_dir):
     data = tmp_path / "store"
     ok = _cli(["ingest", str(sample_dir), "--json"], data)

@@ -20,6 +20,7 @@ def _openai(settings, server: FakeLLMServer):
     )
 
 
+@pytest.mark.slow
 def test_openai_engine_streams_renumbered_answer_without_phantoms(seed_settings):
     reply = "Xi could visit Moscow in April or early May [2]. The timing has not been finalized [2][9]. Russia celebrates its victory then [1]."
     with FakeLLMServer(reply) as server:
@@ -45,6 +46,7 @@ def test_openai_engine_streams_renumbered_answer_without_phantoms(seed_settings)
     assert span.strip() and ("Moscow" in span or "visit" in span)  # the passage sentence closest to the claim
 
 
+@pytest.mark.slow
 def test_openai_engine_flags_unsupported_sentences(seed_settings):
     reply = "Xi could visit Moscow in April or early May [1]. The summit will take place on the Moon with penguins [1]."
     with FakeLLMServer(reply) as server:
@@ -52,12 +54,14 @@ def test_openai_engine_flags_unsupported_sentences(seed_settings):
     assert a.unsupported == ["The summit will take place on the Moon with penguins."]
 
 
+@pytest.mark.slow
 def test_openai_refusal_reply_cites_nothing(seed_settings):
     with FakeLLMServer("The ingested articles don't cover this.") as server:
         a = answer(XI, settings=_openai(seed_settings, server))
     assert a.refused and a.sources == []
 
 
+@pytest.mark.slow
 def test_follow_up_rewritten_by_the_llm(seed_settings):
     replies = [
         "When was Nikolai Patrushev appointed secretary of the Security Council?",
@@ -77,6 +81,7 @@ def test_follow_up_rewritten_by_the_llm(seed_settings):
     assert not server.requests[0].get("stream") or len(server.requests) >= 1
 
 
+@pytest.mark.slow
 def test_unreachable_server_is_an_llm_error_naming_url_and_setting(seed_settings):
     settings = seed_settings.model_copy(
         update={"llm": "openai", "openai_base_url": "http://127.0.0.1:9/v1", "llm_timeout": 3}
@@ -86,11 +91,13 @@ def test_unreachable_server_is_an_llm_error_naming_url_and_setting(seed_settings
     assert "http://127.0.0.1:9/v1" in str(info.value) and "NEWSDESK_OPENAI_BASE_URL" in str(info.value)
 
 
+@pytest.mark.slow
 def test_server_error_is_an_llm_error(seed_settings):
     with FakeLLMServer(status=500) as server, pytest.raises(LLMError):
         answer(XI, settings=_openai(seed_settings, server).model_copy(update={"llm_timeout": 5}))
 
 
+@pytest.mark.slow
 def test_ollama_engine_streams(seed_settings):
     with FakeLLMServer("Xi could visit in April or early May [1].") as server:
         settings = seed_settings.model_copy(
@@ -103,6 +110,7 @@ def test_ollama_engine_streams(seed_settings):
     assert len(items) > 2
 
 
+@pytest.mark.slow
 def test_unreachable_ollama_names_its_setting(seed_settings):
     settings = seed_settings.model_copy(
         update={"llm": "ollama", "ollama_base_url": "http://127.0.0.1:9", "llm_timeout": 3}

@@ -15,6 +15,8 @@ import pytest
 from ingest.pipeline import ingest_paths, store_stats
 from tests.test_ingest import _assert_consistent, _records, _state, _write_jsonl
 
+pytestmark = pytest.mark.slow  # servers, subprocesses or the real model
+
 
 def _free_port() -> int:
     with socket.socket() as s:

@@ -114,6 +114,7 @@ def markdowns(at) -> list[str]:
     return [m.value for m in at.markdown]
 
 
+@pytest.mark.slow
 def test_chat_answers_with_badges_and_source_cards(seeded, calls):
     at = ask(app(), QUESTION)
     reply = at.session_state["messages"][-1]["answer"]
@@ -129,6 +130,7 @@ def test_chat_answers_with_badges_and_source_cards(seeded, calls):
     assert calls[0]["settings"].llm == "extractive"
 
 
+@pytest.mark.slow
 def test_follow_up_sends_history_and_new_chat_forgets(seeded, calls):
     at = ask(ask(app(), QUESTION), "Who will he meet there?")
     first = at.session_state["messages"][1]["answer"]
@@ -143,26 +145,30 @@ def test_follow_up_sends_history_and_new_chat_forgets(seeded, calls):
     assert at.session_state["messages"] == [] and len(at.chat_message) == 0
 
 
+@pytest.mark.slow
 def test_sidebar_shows_engine_and_collection(seeded):
     at = app()
     captions = " ".join(c.value for c in at.sidebar.caption)
     assert "extractive" in captions and "2023\\-02\\-20" in captions and "Last ingest: 20" in captions
     metrics = {m.label: m.value for m in at.sidebar.metric}
-    assert metrics["Articles"] == "5" and metrics["Outlets"] == "2"
-    assert at.multiselect(key="outlets").options == ["Example Wire", "TT"]
+    assert metrics["Articles"] == "5" and metrics["Outlets"] == "1"  # the seed exports name no outlet
+    assert at.multiselect(key="outlets").options == ["Example Wire"]
 
 
+@pytest.mark.slow
 def test_filters_reach_the_assistant(seeded, calls):
     at = app()
-    at.multiselect(key="outlets").set_value(["TT"])
+    at.multiselect(key="outlets").set_value(["Example Wire"])
     at.slider(key="top_k").set_value(3)
-    ask(at, QUESTION)
+    ask(at, "What did the bakers sell at the village bakery festival?")
     sent = calls[-1]
-    assert sent["filters"].outlets == ["TT"] and sent["filters"].since is None and sent["settings"].top_k == 3
+    assert sent["filters"].outlets == ["Example Wire"] and sent["filters"].since is None
+    assert sent["settings"].top_k == 3
     reply = at.session_state["messages"][-1]["answer"]
-    assert reply.sources and {s.outlet for s in reply.sources} == {"TT"}
+    assert reply.sources and {s.outlet for s in reply.sources} == {"Example Wire"}
 
 
+@pytest.mark.slow
 def test_date_filter_narrows_to_a_refusal(seeded, calls):
     at = app()
     at.date_input(key="dates").set_value((date(2023, 2, 21), date(2023, 2, 22))).run()
@@ -172,6 +178,7 @@ def test_date_filter_narrows_to_a_refusal(seeded, calls):
     assert at.info and "published 2023\\-02\\-21" in at.info[0].value
 
 
+@pytest.mark.slow
 def test_refusal_is_an_info_box_without_sources(seeded):
     at = ask(app(), "What is the capital of Peru?")
     reply = at.session_state["messages"][-1]["answer"]
@@ -191,6 +198,7 @@ def test_empty_store_points_to_the_ingest_page(env, tmp_path):
     assert links and all(link.endswith("ingest") or "ingest" in link for link in links)
 
 
+@pytest.mark.slow
 def test_unreachable_llm_names_url_and_setting(seeded, env):
     env.setenv("NEWSDESK_LLM", "openai")
     env.setenv("NEWSDESK_OPENAI_BASE_URL", "http://127.0.0.1:9/v1")
@@ -201,6 +209,7 @@ def test_unreachable_llm_names_url_and_setting(seeded, env):
     assert "openai" in " ".join(c.value for c in at.sidebar.caption)
 
 
+@pytest.mark.slow  # ingests with the real model
 def test_ingest_uploads_show_the_per_file_table(env, tmp_path):
     env.setenv("NEWSDESK_DATA_DIR", str(tmp_path / "store"))
     env.setenv("NEWSDESK_MAX_UPLOAD_MB", "1")
@@ -229,6 +238,7 @@ def test_ingest_uploads_show_the_per_file_table(env, tmp_path):
     assert again.loc["../../etc/evil name.json", "unchanged"] == 2
 
 
+@pytest.mark.slow  # ingests with the real model
 def test_ingest_folder_and_missing_folder(env, tmp_path):
     env.setenv("NEWSDESK_DATA_DIR", str(tmp_path / "store"))
     folder = tmp_path / "articles"
@@ -245,9 +255,10 @@ def test_ingest_folder_and_missing_folder(env, tmp_path):
     assert table["added"].sum() == 3 and table["failed"].sum() == 0 and at.success
 
 
+@pytest.mark.slow
 def test_sources_page_lists_searches_and_shows_chunks(seeded):
     at = app("sources")
-    assert len(at.dataframe) == 1 and len(at.dataframe[0].value) == 5
+    assert len(at.dataframe) == 2 and len(at.dataframe[0].value) == 5  # the table, then the story timeline
     at.text_input(key="search").set_value("img").run()
     assert len(at.dataframe[0].value) == 1
     heading = at.subheader[0].value
@@ -257,10 +268,47 @@ def test_sources_page_lists_searches_and_shows_chunks(seeded):
     at.text_input(key="search").set_value("tram").run()
     assert not at.get("link_button")  # its javascript: URL is no link
     assert at.dataframe[0].value["url"].isna().all()
-    at.text_input(key="search").set_value("TT rock").run()
+    at.text_input(key="search").set_value("wire tram").run()
     assert len(at.dataframe[0].value) == 1
 
 
+@pytest.mark.slow
+def test_sources_story_view_and_stored_dates(seeded):
+    at = app("sources")
+    table = at.dataframe[0].value
+    assert set(table["date from"]) == {"metadata", "none"}  # the JSON records carry dates, the seed texts none
+    assert (table["published"].notna() == (table["date from"] != "none")).all()
+    at.text_input(key="search").set_value("img").run()
+    story = at.dataframe[1].value
+    assert list(story["date"]) == ["2023-02-22"] and list(story["outlet"]) == ["Example Wire"]
+    assert any("first reported 2023\\-02\\-22 by Example Wire" in c.value for c in at.caption)
+
+
+@pytest.mark.slow
+def test_as_of_defaults_to_the_newest_article_of_an_archive_and_reaches_the_assistant(seeded, monkeypatch):
+    import assistant.core
+
+    seen, real = [], assistant.core.stream_answer
+
+    def spy(question, history=(), filters=None, settings=None, as_of=None, **kw):
+        seen.append(as_of)
+        yield from real(question, history=history, filters=filters, settings=settings, as_of=as_of, **kw)
+
+    monkeypatch.setattr(assistant.core, "stream_answer", spy)
+    at = app()
+    assert at.date_input(key="as_of").value == date(2023, 2, 22)  # the seeds are years old: an archive
+    notice = "Answering as of 2023\\-02\\-22, the newest article; change it in the sidebar\\."
+    assert any(c.value == notice for c in at.caption)
+    ask(at, QUESTION)
+    assert seen[-1] == date(2023, 2, 22) and at.session_state["messages"][-1]["answer"].as_of == "2023-02-22"
+    at.date_input(key="as_of").set_value(date(2023, 2, 21)).run()
+    assert not any(c.value == notice for c in at.caption)
+    ask(at, "What happened at the bakery festival?")
+    reply = at.session_state["messages"][-1]["answer"]
+    assert seen[-1] == date(2023, 2, 21) and all(s.published <= "2023-02-21" for s in reply.sources)
+
+
+@pytest.mark.slow
 def test_chroma_server_down_is_an_error_with_the_fix(seeded, env):
     import socket
 
@@ -273,3 +321,34 @@ def test_chroma_server_down_is_an_error_with_the_fix(seeded, env):
     text = at.error[0].value.replace("\\", "")
     assert f"127.0.0.1:{port}" in text and "Fix:" in text
     assert "newsdesk store serve" in text or "NEWSDESK_CHROMA_HOST" in text
+
+
+@pytest.mark.slow
+def test_empty_chat_offers_example_questions_from_the_newest_stories_and_asks_one(seeded, calls):
+    at = app()
+    buttons = [b for b in at.button if (b.key or "").startswith("example-")]
+    assert len(buttons) == 3
+    labels = [b.label.replace("\\", "") for b in buttons]
+    assert all(label.startswith("What do the articles say about") for label in labels)
+    assert "Tram line opens in the old town" in labels[1], labels  # newest first, one per story
+    buttons[1].click().run()
+    assert not at.exception, at.exception
+    assert (
+        calls and calls[-1]["question"] == "What do the articles say about “Tram line opens in the old town”?"
+    )
+    reply = at.session_state["messages"][-1]["answer"]
+    assert reply.sources and "tram" in reply.text.lower()
+    assert not [b for b in at.button if (b.key or "").startswith("example-")], "asked: the examples go"
+
+
+def test_example_questions_take_one_story_each_and_drop_outlet_suffixes():
+    from ui.examples import example_questions
+
+    got = example_questions([("Fed hikes rates by three quarters - CNN", "s1"), ("Fed raises rates again", "s1"),
+                             ("Heat wave grips the South | Reuters", "s2"), ("Ok", "s3"),
+                             ("Yellowstone floods close the park", None), ("Spirit agrees to JetBlue deal", "s4")])  # fmt: skip
+    assert got == [
+        "What do the articles say about “Fed hikes rates by three quarters”?",
+        "What do the articles say about “Heat wave grips the South”?",
+        "What do the articles say about “Yellowstone floods close the park”?",
+    ]

@@ -17,7 +17,9 @@ from ui.common import get_settings  # noqa: E402
 
 def main() -> None:
     """Set up the page, load the settings once and run the selected page."""
-    st.set_page_config(page_title="newsdesk", page_icon=":material/newspaper:", layout="wide")
+    # a local file: a ":material/..." or emoji icon would make the browser fetch it from a CDN
+    st.set_page_config(page_title="newsdesk", page_icon=str(Path(__file__).parent / "static" / "favicon.png"),
+                       layout="wide")  # fmt: skip
     get_settings()
     pages = [
         st.Page("views/chat.py", title="Chat", icon=":material/chat:", default=True),

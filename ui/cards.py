@@ -15,6 +15,7 @@ def show_answer(answer, key: str, settings) -> None:
             render.escape_md(answer.text) or "The stored articles do not answer this question.",
             icon=":material/search_off:",
         )
+        st.caption(render.escape_md(f"{answer.engine_line or answer.engine}, {answer.seconds:.1f} s"))
         return
     st.markdown(render.answer_md(answer.text, {s.n for s in answer.sources}))
     if answer.unsupported:
@@ -24,10 +25,10 @@ def show_answer(answer, key: str, settings) -> None:
             "Citations without a matching passage were removed: "
             + render.escape_md(", ".join(answer.removed_markers))
         )
-    if answer.sources:
-        st.caption(
-            f"{len(answer.sources)} source{'s' if len(answer.sources) != 1 else ''} · {render.escape_md(answer.engine)} · {answer.seconds:.1f}s"
-        )
+    count = (
+        f"{len(answer.sources)} source{'s' if len(answer.sources) != 1 else ''} · " if answer.sources else ""
+    )
+    st.caption(count + render.escape_md(f"{answer.engine_line or answer.engine}, {answer.seconds:.1f} s"))
     for source in answer.sources:
         show_source(source, f"{key}-{source.n}", settings)
 
@@ -41,6 +42,9 @@ def show_source(source, key: str, settings) -> None:
         if url:
             st.link_button("Open article", url, icon=":material/open_in_new:")
         st.markdown(render.highlighted_md(source.text, source.span, spans=source.spans, answer=source.answer_span))
+        story = render.story_dates_md(getattr(source, "story_dates", {}))
+        if story:
+            st.caption(story)
         others = render.also_reported_md(source.also_reported_by)
         if others:
             st.caption(others)

@@ -68,28 +68,6 @@ def named_outlets(stats: dict) -> list[str]:
     return sorted(k for k in stats["outlets"] if k and k != "unknown")
 
 
-def engine_label(settings) -> str:
-    """The answer engine in words."""
-    if settings.llm == "openai":
-        return f"openai · {settings.openai_model} at {settings.openai_base_url}"
-    if settings.llm == "ollama":
-        return f"ollama · {settings.ollama_model} at {settings.ollama_base_url}"
-    return "extractive (no LLM)"
-
-
-def llm_server(settings) -> tuple[str, str]:
-    """(URL, setting that changes it) of the configured LLM server."""
-    if settings.llm == "ollama":
-        return settings.ollama_base_url, "NEWSDESK_OLLAMA_BASE_URL"
-    return settings.openai_base_url, "NEWSDESK_OPENAI_BASE_URL"
-
-
-def llm_fix(settings) -> str:
-    """Which server the engine tried and which settings change it."""
-    url, var = llm_server(settings)
-    return f"The {settings.llm} server is expected at {url}: start it, change {var}, or set NEWSDESK_LLM=extractive."
-
-
 def show_error(exc: Exception, settings=None) -> None:
     """An error box with the message and its fix; no store yet links to the Ingest page."""
     if isinstance(exc, NewsdeskError):
@@ -99,12 +77,13 @@ def show_error(exc: Exception, settings=None) -> None:
     lines = [escape_md(message)]
     if fix:
         lines.append("**Fix:** " + escape_md(fix))
-    if (
-        isinstance(exc, LLMError)
-        and settings is not None
-        and llm_server(settings)[0] not in f"{message} {fix}"
-    ):
-        lines.append(escape_md(llm_fix(settings)))
+    if isinstance(exc, LLMError) and settings is not None:
+        from assistant.engines import get_engine
+
+        engine = get_engine(settings)
+        where, setting = engine.server()
+        if where and where not in f"{message} {fix}":
+            lines.append(escape_md(f"The {engine.name} engine uses {where} ({setting}): {engine.fix()}"))
     st.error("\n\n".join(lines))
     if isinstance(exc, EmptyStoreError):
         st.page_link(INGEST_PAGE, label="Go to the Ingest page", icon=":material/upload_file:")

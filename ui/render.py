@@ -141,6 +141,16 @@ def also_reported_md(outlets: list[str]) -> str:
     return "Also reported by " + escape_md(", ".join(names)) if names else ""
 
 
+def story_dates_md(dates: dict) -> str:
+    """'First reported D by A · latest D by B', escaped; empty without dates."""
+    if not dates or not dates.get("first"):
+        return ""
+    first = f"First reported {dates['first']} by {', '.join(dates['first_by']) or 'unknown'}"
+    if dates.get("last") == dates["first"]:
+        return escape_md(first)
+    return escape_md(f"{first} · latest {dates['last']} by {', '.join(dates['last_by']) or 'unknown'}")
+
+
 def format_time(unix: str | float | None) -> str:
     """A unix time as 'YYYY-MM-DD HH:MM UTC'; '–' when unknown."""
     try:

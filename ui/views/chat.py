@@ -8,17 +8,20 @@ import streamlit as st
 
 import assistant
 from assistant import Answer, Filters
+from assistant.dates import default_as_of
 from newsdesk.errors import NewsdeskError
 from ui import render
 from ui.cards import show_answer
 from ui.common import (
     collection_stats,
     empty_store_notice,
-    engine_label,
+    get_catalog,
     get_settings,
     named_outlets,
     show_error,
 )
+from ui.engine_picker import engine_picker
+from ui.examples import example_questions
 
 MAX_PASSAGES = 20
 
@@ -52,8 +55,9 @@ def sidebar(settings, stats: dict):
                 since, until = picked
         elif stats["articles"]:
             st.caption("Date filter: the stored articles span less than two publication days.")
+        as_of_picker(stats)
         st.subheader("Answering")
-        st.caption(f"Engine: {render.escape_md(engine_label(settings))}")
+        settings = engine_picker(settings)
         top_k = st.slider("Passages", 1, MAX_PASSAGES, min(settings.top_k, MAX_PASSAGES), key="top_k")
         st.subheader("Collection")
         cols = st.columns(2)
@@ -66,6 +70,18 @@ def sidebar(settings, stats: dict):
     return Filters(outlets=list(outlets), since=since, until=until), settings.model_copy(
         update={"top_k": top_k}
     )
+
+
+def as_of_picker(stats: dict) -> None:
+    """The "As of" date: today, or the newest article's date for an archive; kept in session state."""
+    today = date.today()
+    default, notice = default_as_of(_day(stats["last_published"]), today)
+    picked = st.date_input("As of", value=default, max_value=max(today, default), key="as_of",
+                           help="Questions are answered as of this date: later articles are left out and "
+                           "'last week' counts back from it.")  # fmt: skip
+    picked = picked if isinstance(picked, date) else default
+    st.session_state["as_of_used"] = picked
+    st.session_state["as_of_notice"] = notice if picked == default else ""
 
 
 def history() -> list[dict]:
@@ -84,7 +100,8 @@ def ask(question: str, filters: Filters, settings, key: str) -> dict:
     turns, final = history(), []
 
     def pieces():
-        for item in assistant.stream_answer(question, turns, filters, settings):
+        as_of = st.session_state.get("as_of_used")
+        for item in assistant.stream_answer(question, turns, filters, settings, as_of=as_of):
             if isinstance(item, Answer):
                 final.append(item)
             elif item:
@@ -108,12 +125,43 @@ def ask(question: str, filters: Filters, settings, key: str) -> dict:
     return {"role": "assistant", "answer": final[-1]}
 
 
+@st.cache_data(show_spinner=False, max_entries=8)
+def _newest_titles(record_url: str, generation: str | None) -> list[tuple[str, str | None]]:
+    """The newest titles of the store, read again after each ingest (a new generation)."""
+    from ingest.catalog import Catalog
+
+    return Catalog(record_url).newest_titles()
+
+
+def examples(settings) -> str | None:
+    """Three example questions as buttons on the empty chat; the one clicked, if any."""
+    catalog = get_catalog(settings)
+    if catalog is None:
+        return None
+    questions = example_questions(_newest_titles(settings.record_url, catalog.get_meta("generation")))
+    if not questions:
+        return None
+    box = st.empty()
+    with box.container(key="examples"):
+        st.caption("Try one of these, about the newest stories:")
+        clicked = [
+            st.button(render.escape_md(q), key=f"example-{i}", icon=":material/help:")
+            for i, q in enumerate(questions)
+        ]
+    picked = next((q for q, c in zip(questions, clicked, strict=True) if c), None)
+    if picked:
+        box.empty()
+    return picked
+
+
 def main() -> None:
     """The chat page."""
     settings = get_settings()
     stats = collection_stats(settings)
     filters, run_settings = sidebar(settings, stats)
     st.title("Ask the news")
+    if st.session_state.get("as_of_notice"):
+        st.caption(render.escape_md(st.session_state["as_of_notice"]))
     st.session_state.setdefault("messages", [])
     if not stats["articles"]:
         empty_store_notice()
@@ -125,7 +173,8 @@ def main() -> None:
                 show_answer(msg["answer"], f"m{i}", settings)
             else:
                 show_error(msg["error"], settings)
-    question = st.chat_input("Ask about the news…")
+    picked = examples(settings) if stats["articles"] and not st.session_state["messages"] else None
+    question = st.chat_input("Ask about the news…") or picked
     if question and question.strip():
         question = question.strip()
         with st.chat_message("user"):

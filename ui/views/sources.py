@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
+
 import pandas as pd
 import streamlit as st
 
 from ui import render
 from ui.common import collection_stats, empty_store_notice, get_catalog, get_settings, named_outlets
+from ui.story import show_story
 
 MAX_LISTED = 1000
 
@@ -98,6 +101,7 @@ def main() -> None:
             "title": r["title"],
             "outlet": r["outlet"],
             "published": r["published"],
+            "date from": r.get("date_source") or "",
             "chunks": r["n_chunks"],
             "url": render.safe_url(r["url"]),
         }
@@ -108,11 +112,14 @@ def main() -> None:
     )
     if not found:
         return
-    shown = found[:MAX_LISTED]
-    pick = st.selectbox("Article", range(len(shown)), format_func=lambda i: label(shown[i]), key="article")
+    shown = {r["id"]: r for r in found[:MAX_LISTED]}
+    # the picker holds an article id, and a new filtered set is a new widget: it starts at the table's first row
+    key = "article-" + hashlib.sha1("\x1f".join(shown).encode()).hexdigest()[:12]
+    pick = st.selectbox("Article", list(shown), format_func=lambda i: label(shown[i]), key=key)
     if len(found) > MAX_LISTED:
         st.caption(f"The first {MAX_LISTED} matches are listed; narrow the search to see others.")
-    article_details(shown[pick or 0], catalog)
+    article_details(shown.get(pick) or found[0], catalog)
+    show_story(shown.get(pick) or found[0], rows)
 
 
 main()
