@@ -35,9 +35,7 @@ _HEAD_TYPE = {w: t for t, ws in _HEADS.items() for w in ws.split()}
 _HEAD_TYPE.update({w + "s": t for w, t in list(_HEAD_TYPE.items()) if not w.endswith("s")})
 _AUX = re.compile(r"^(?:is|are|was|were|do|does|did|will|would|can|could|should|has|have|had)\b", re.I)
 _ASKS = re.compile(r"\b(?:which|what|whose|who|whom|when|where|why|how)\b|\btrue or false\b|:$", re.I)
-_HEAD_STOP = set("is are was were do does did will would can could should has have had its their his her the a an "
-                 "to of in on for at by with from that this these those it they he she we you recently just now "
-                 "also".split())  # fmt: skip
+_HEAD_STOP = set(["is", "are", "was", "were", "do", "does", "did", "will", "would", "can", "could", "should", "has", "have", "had", "its", "their", "his", "her", "the", "a", "an", "to", "of", "in", "on", "for", "at", "by", "with", "from", "that", "this", "these", "those", "it", "they", "he", "she", "we", "you", "recently", "just", "now", "also"])  # fmt: skip
 _HOW = re.compile(r"\bhow\s+(many|much|long|old|far|big|high|low|large|tall|fast|often|deep|wide|heavy|small|"
                   r"few|soon|quickly)\b", re.I)  # fmt: skip
 
@@ -59,10 +57,56 @@ _ONE_TIME = (
     r"(?:ago|later|earlier|from now)"
 )
 _TIME_RE = re.compile(rf"\b(?:{_ONE_TIME})(?:\s*(?:or|and|to|through|until|-|–)\s+(?:{_ONE_TIME}))*\b")
-_NUMBER_WORDS = "|".join(sorted(
-    ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety", "hundred", "thousand", "dozen", "dozens", "hundreds", "thousands", "millions", "billions", "half", "quarter", "quarters", "third", "thirds", "three-quarters", "two-thirds"],
-    key=len, reverse=True,
-))  # longest first, so "three-quarters" is not read as "three"
+_NUMBER_WORDS = "|".join(
+    sorted(
+        [
+            "one",
+            "two",
+            "three",
+            "four",
+            "five",
+            "six",
+            "seven",
+            "eight",
+            "nine",
+            "ten",
+            "eleven",
+            "twelve",
+            "thirteen",
+            "fourteen",
+            "fifteen",
+            "sixteen",
+            "seventeen",
+            "eighteen",
+            "nineteen",
+            "twenty",
+            "thirty",
+            "forty",
+            "fifty",
+            "sixty",
+            "seventy",
+            "eighty",
+            "ninety",
+            "hundred",
+            "thousand",
+            "dozen",
+            "dozens",
+            "hundreds",
+            "thousands",
+            "millions",
+            "billions",
+            "half",
+            "quarter",
+            "quarters",
+            "third",
+            "thirds",
+            "three-quarters",
+            "two-thirds",
+        ],
+        key=len,
+        reverse=True,
+    )
+)  # longest first, so "three-quarters" is not read as "three"
 _SCALE = r"(?:\s*(?:%|percent(?:age points?)?|million|billion|trillion|thousand|hundred|bn|m\b))?"
 _NUMBER_RE = re.compile(
     rf"(?:[$£€¥]\s?)?\b\d[\d,]*(?:\.\d+)?{_SCALE}(?:\s+(?:[a-z]+-)?(?:[a-z]{{3,}}))?"
@@ -70,7 +114,9 @@ _NUMBER_RE = re.compile(
     r"(?:\s+of\s+a\s+(?:percentage\s+)?point|\s+(?:[a-z]+-)?[a-z]{3,})?",
     re.I,
 )
-_REPORTED = re.compile(r"\b(?:said|says|reported|told|announced|wrote|added|stated|confirmed)\s+(?:on\s+|late\s+|early\s+)?$")
+_REPORTED = re.compile(
+    r"\b(?:said|says|reported|told|announced|wrote|added|stated|confirmed)\s+(?:on\s+|late\s+|early\s+)?$"
+)
 _QUOTED = re.compile(r"[“\"‘']([^“”\"‘’']{2,80})[”\"’']")
 _REASON_RE = re.compile(
     r"\b(?:because(?: of)?|due to|as a result of|in order to|so that|after|amid|over|following|since)\s+"
@@ -84,7 +130,9 @@ _ORG_WORDS = re.compile(
     r"Times|Post|News|Bureau|Service|Administration|Authority|Army|Force|Police|Reserve|Fund|Board|Office|"
     r"Studios?|Records|Pictures|Entertainment|Media|Labs?|Industries|Holdings|Partners|Capital)\b"
 )
-_NOT_NAMES = re.compile(rf"^(?:{_MONTHS}|{_WEEKDAYS}|The|A|An|This|That|It|He|She|They|We|I|In|On|At|But|And)$")
+_NOT_NAMES = re.compile(
+    rf"^(?:{_MONTHS}|{_WEEKDAYS}|The|A|An|This|That|It|He|She|They|We|I|In|On|At|But|And)$"
+)
 
 
 @dataclass(frozen=True)

@@ -6,8 +6,8 @@ import threading
 from dataclasses import dataclass, field
 
 from assistant.corpus import Corpus
-from assistant.sentences import SentenceCache
 from assistant.retrieve import Retriever
+from assistant.sentences import SentenceCache
 from newsdesk.errors import EmptyStoreError
 
 _CACHE: dict[str, Components] = {}

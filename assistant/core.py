@@ -88,7 +88,13 @@ def gather(standalone: str, filters, settings, comps, today: date, cutoff: date 
     qvec = np.asarray(comps.embedder.embed_query(query), dtype=np.float32)
     with guard(settings, "searching the articles"):
         found = comps.retriever(settings).search(
-            query, qvec, used, today, cutoff=cutoff, top_k=settings.top_k, per_story=settings.per_story,
+            query,
+            qvec,
+            used,
+            today,
+            cutoff=cutoff,
+            top_k=settings.top_k,
+            per_story=settings.per_story,
             current=is_current(standalone),
         )
     corpus = comps.corpus()

@@ -73,7 +73,9 @@ def features(
         "top_dense": retrieval.top_dense,
         "best_sentence": probability(sentences[0]) if sentences else 0.0,
         "type_found": max((s.features.get("type_match", 0.0) for s in head), default=0.0) if typed else 1.0,
-        "type_any": max((s.features.get("type_match", 0.0) for s in sentences), default=0.0) if typed else 1.0,
+        "type_any": max((s.features.get("type_match", 0.0) for s in sentences), default=0.0)
+        if typed
+        else 1.0,
         "best_rare": max((s.features.get("rare", 0.0) for s in head), default=0.0),
         "sentence_cos": max(embedded, default=0.0),
         "coverage_best": max((overlap(qterms, s, weights) for s in sets), default=0.0),

@@ -20,7 +20,9 @@ from ingest.chunk import split_sentences
 _LETTERS = re.compile(r"[A-Za-z]{2}")
 _BRACKETED = re.compile(r"\[([\d\s,–and-]+)\]")
 _WHO_IS = re.compile(r"^(?:who|what)\s+(?:is|was|are|were)\s+(.+?)\??$", re.I)
-_LEADING = re.compile(r"^(?:he|she|it|they|this|that|these|those|meanwhile|but|and|also|however|still|yet|so)\b", re.I)
+_LEADING = re.compile(
+    r"^(?:he|she|it|they|this|that|these|those|meanwhile|but|and|also|however|still|yet|so)\b", re.I
+)
 # Lines that are not reporting: teasers, navigation, calls to action, video lengths, ads, newsletters.
 _NOT_REPORTING = re.compile(
     r"^(?:more|read more|also read|see also|related|watch|video|photos?|gallery|listen|opinion|live updates?|"
@@ -183,6 +185,8 @@ def _defines(name: str, text: str) -> bool:
     ) or bool(
         re.search(rf"\b(?:[A-Z][a-z]+ )+(?:[A-Z][a-z]+ )?{re.escape(name)}\b", text)
         and re.search(
-            r"\b(?:minister|secretary|president|chief|head|spokes\w+|leader|director|ceo|chair\w*)\b", text, re.I
+            r"\b(?:minister|secretary|president|chief|head|spokes\w+|leader|director|ceo|chair\w*)\b",
+            text,
+            re.I,
         )
     )

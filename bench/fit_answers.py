@@ -60,7 +60,6 @@ def collect(set_dir: Path, store: Path, cache: Path) -> list[dict]:
 def _weeks(store: Path) -> int:
     """How many batches a store holds (the cache key of its collected items)."""
     from ingest.catalog import Catalog
-
     from newsdesk.settings import Settings
 
     return len({Path(str(a["source"])).stem for a in Catalog(Settings(data_dir=store).record_url).articles()})
@@ -81,7 +80,9 @@ def score(items: list[dict], model: dict, comps) -> None:
             it["pool"] = it["found"].passages + expand(it["found"], comps.catalog)
         it["sentences"] = score_sentences(it["query"], qvec, it["pool"], comps.embedder, corpus.idf,
                                           comps.sentences, model=model)  # fmt: skip
-        it["features"] = features(it["query"], it["found"], it["sentences"], corpus, it["today"], it["q"].text)
+        it["features"] = features(
+            it["query"], it["found"], it["sentences"], corpus, it["today"], it["q"].text
+        )
 
 
 def _fit_lr(x, y, names: list[str], c: float = 1.0) -> dict:
@@ -137,8 +138,9 @@ def answer_figures(items: list[dict], refusal: dict, compose: dict) -> dict:
             "sentences_per_answer": mean(cov, "n")}  # fmt: skip
 
 
-def fit_refusal(items: list[dict], target_false_refusal: float) -> dict:
-    """Refusal weights: covered (1) against off-corpus (0); the bias moved so 0.5 meets the false-refusal target."""
+def fit_refusal(items: list[dict], cost: float) -> dict:
+    """Refusal weights: covered (1) against off-corpus (0); the bias moved to the cut that maximises refused
+    off-corpus share minus cost x refused covered share (printed as a curve)."""
     import numpy as np
 
     pool = [it for it in items if it["covered"] or it["q"].offcorpus]
@@ -147,8 +149,16 @@ def fit_refusal(items: list[dict], target_false_refusal: float) -> dict:
     y = np.array([1 if it["covered"] else 0 for it in pool])
     w = _fit_lr(x, y, names, c=0.3)
     z = x @ np.array([w[n] for n in names]) + w["bias"]
-    cut = float(np.quantile(z[y == 1], target_false_refusal))  # this share of covered questions falls below
-    w["bias"] = round(w["bias"] - cut, 4)
+    best = None
+    for cut in np.unique(z):
+        fr, off = float((z[y == 1] < cut).mean()), float((z[y == 0] < cut).mean())
+        if best is None or off - cost * fr > best[0]:
+            best = (off - cost * fr, float(cut), fr, off)
+    for q in (0.02, 0.05, 0.1, 0.15, 0.2, 0.3):
+        cut = float(np.quantile(z[y == 1], q))
+        print(f"  refusal curve: false refusals {q:.2f} -> off-corpus refused {(z[y == 0] < cut).mean():.3f}")
+    print(f"  chosen cut: false refusals {best[2]:.3f}, off-corpus refused {best[3]:.3f}")
+    w["bias"] = round(w["bias"] - best[1], 4)
     return w
 
 
@@ -160,7 +170,12 @@ def main() -> None:
     ap.add_argument("--dev-set", default=str(SHARED / "rtqa-dev"))
     ap.add_argument("--dev-store", required=True)
     ap.add_argument("--cache", default=str(ROOT / "bench" / "out" / "fit"))
-    ap.add_argument("--false-refusal", type=float, default=0.04, help="share of covered train questions refused")
+    ap.add_argument(
+        "--cost",
+        type=float,
+        default=2.0,
+        help="a false refusal of a covered question costs this many off-corpus answers",
+    )
     ap.add_argument("--write", action="store_true", help="write the fitted data files")
     args = ap.parse_args()
 
@@ -170,13 +185,19 @@ def main() -> None:
 
     started = time.perf_counter()
     sets = {}
-    for name, set_dir, store in (("train", args.train_set, args.train_store), ("dev", args.dev_set, args.dev_store)):
+    for name, set_dir, store in (
+        ("train", args.train_set, args.train_store),
+        ("dev", args.dev_set, args.dev_store),
+    ):
         items = collect(Path(set_dir), Path(store), Path(args.cache) / f"{name}-{_weeks(Path(store))}.pkl")
         sets[name] = (items, get_components(Settings(data_dir=Path(store))))
     train, tcomps = sets["train"]
     model = json.loads(json.dumps(ranker()))
     compose = model["compose"]
-    model["stage1"] = {"bias": 0.0, "overlap": 1.0}  # stage 1 from overlap alone, then refitted on its own output
+    model["stage1"] = {
+        "bias": 0.0,
+        "overlap": 1.0,
+    }  # stage 1 from overlap alone, then refitted on its own output
     model["stage2"] = {"bias": 0.0, "overlap": 1.0}
     model["embed_candidates"] = 0  # stage 1 needs no sentence vectors
     score(train, model, tcomps)
@@ -194,10 +215,13 @@ def main() -> None:
             if best is None or key > best[0]:
                 best = (key, c)
     model["compose"] = best[1]
-    refusal = fit_refusal(train, args.false_refusal)
+    refusal = fit_refusal(train, args.cost)
     dev, dcomps = sets["dev"]
     score(dev, model, dcomps)
-    report = {"train": answer_figures(train, refusal, model["compose"]), "dev": answer_figures(dev, refusal, model["compose"])}
+    report = {
+        "train": answer_figures(train, refusal, model["compose"]),
+        "dev": answer_figures(dev, refusal, model["compose"]),
+    }
     model["note"] = "fitted by bench/fit_answers.py on rtqa-train; checked on rtqa-dev"
     model["figures"] = report
     refusal_doc = {"note": "fitted by bench/fit_answers.py on rtqa-train (covered vs off-corpus)", "weights": refusal,

@@ -217,7 +217,9 @@ def ask(
     for sentence in result.unsupported:
         console.print(f"[yellow]not backed by its sources:[/yellow] {sentence}", highlight=False)
     if result.notice:
-        console.print(f"[dim]{result.notice.replace('change it in the sidebar', 'change it with --as-of')}[/dim]")
+        console.print(
+            f"[dim]{result.notice.replace('change it in the sidebar', 'change it with --as-of')}[/dim]"
+        )
     console.print(
         f"[dim]{result.engine_line or result.engine}, {result.seconds:.2f} s[/dim]", highlight=False
     )
@@ -274,7 +276,9 @@ def eval_questions(
     ] = None,
     k: Annotated[int, typer.Option("--k", min=1, max=20, help="Ranking depth of Hit@k and MRR@k.")] = 10,
     as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
-    rows: Annotated[Path | None, typer.Option("--rows", help="Write one JSON line per question here.")] = None,
+    rows: Annotated[
+        Path | None, typer.Option("--rows", help="Write one JSON line per question here.")
+    ] = None,
 ) -> None:
     """Run every question through the assistant: retrieval, answer, citation, refusal and latency figures."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn

@@ -60,10 +60,12 @@ def test_candidates_the_question_already_holds_are_not_answers():
 
 
 def test_place_and_org_candidates():
-    assert _texts("Apple must adopt USB-C in Europe by 2024.", at.PLACE, "Which continent will require it?") == [
-        "Europe"
-    ]
-    assert "Buffalo Bills" in _texts("The Buffalo Bills safety collapsed.", at.ORG, "Hamlin plays for which team?")
+    assert _texts(
+        "Apple must adopt USB-C in Europe by 2024.", at.PLACE, "Which continent will require it?"
+    ) == ["Europe"]
+    assert "Buffalo Bills" in _texts(
+        "The Buffalo Bills safety collapsed.", at.ORG, "Hamlin plays for which team?"
+    )
 
 
 @pytest.mark.parametrize(
@@ -81,7 +83,9 @@ def test_teasers_ads_and_calls_to_action_are_not_reporting(line):
 
 
 def test_reporting_lines_stay():
-    assert is_reporting("The Fed raised rates by three-quarters of a point on Wednesday, its biggest hike since 1994.")
+    assert is_reporting(
+        "The Fed raised rates by three-quarters of a point on Wednesday, its biggest hike since 1994."
+    )
     assert is_reporting("More than 10,000 visitors were evacuated from the park.")
 
 
@@ -109,7 +113,9 @@ def _sentence(p: int, passage: _Passage, text: str, score: float, question: str,
 
 
 def test_compose_leads_with_the_short_answer_and_merges_one_article_into_one_card():
-    body = "Xi is preparing to visit Moscow for a summit. Xi could visit in April or early May, officials said."
+    body = (
+        "Xi is preparing to visit Moscow for a summit. Xi could visit in April or early May, officials said."
+    )
     a = _Article("a1")
     p0 = _Passage("c0", a, body[:60], 0, 60)
     p1 = _Passage("c1", a, body[46:], 46, len(body))
@@ -188,7 +194,11 @@ def test_eval_rows_and_covered_figures(tmp_path):
         "q2": _answer("Xi will visit [1].", "Xi could visit in May"),
         "q3": _answer("The ingested articles don't cover this.", refused=True),
     }
-    qs = [Question("q1", "April", id="1"), Question("q2", "May", id="2"), Question("q3", None, offcorpus=True, id="3")]
+    qs = [
+        Question("q1", "April", id="1"),
+        Question("q2", "May", id="2"),
+        Question("q3", None, offcorpus=True, id="3"),
+    ]
 
     class Cov:
         def covered(self, question, answer, batch):

@@ -122,7 +122,19 @@ def test_as_dict_is_the_ask_json_shape(seed_settings):
     d = answer("How far did the rial fall?", settings=seed_settings).as_dict()
     assert {"answer", "refused", "sources", "engine", "seconds"} <= set(d)
     src = d["sources"][0]
-    assert set(src) == {"n", "title", "outlet", "published", "url", "text", "span", "also_reported_by", "story", "spans", "answer_span"}
+    assert set(src) == {
+        "n",
+        "title",
+        "outlet",
+        "published",
+        "url",
+        "text",
+        "span",
+        "also_reported_by",
+        "story",
+        "spans",
+        "answer_span",
+    }
 
 
 def test_empty_store_is_a_clear_error(tmp_path):

@@ -41,7 +41,9 @@ def show_source(source, key: str, settings) -> None:
         url = render.safe_url(source.url)
         if url:
             st.link_button("Open article", url, icon=":material/open_in_new:")
-        st.markdown(render.highlighted_md(source.text, source.span, spans=source.spans, answer=source.answer_span))
+        st.markdown(
+            render.highlighted_md(source.text, source.span, spans=source.spans, answer=source.answer_span)
+        )
         story = render.story_dates_md(getattr(source, "story_dates", {}))
         if story:
             st.caption(story)
