@@ -23,17 +23,6 @@ _WHO_IS = re.compile(r"^(?:who|what)\s+(?:is|was|are|were)\s+(.+?)\??$", re.I)
 _LEADING = re.compile(
     r"^(?:he|she|it|they|this|that|these|those|meanwhile|but|and|also|however|still|yet|so)\b", re.I
 )
-# Lines that are not reporting: teasers, navigation, calls to action, video lengths, ads, newsletters.
-_NOT_REPORTING = re.compile(
-    r"^(?:more|read more|also read|see also|related|watch|video|photos?|gallery|listen|opinion|live updates?|"
-    r"up next|next up|trending|recommended|sponsored|advertisement|editor's picks?)\s*:"
-    r"|^(?:must watch|watch now|click|sign up|subscribe|download|follow us|share this|get the .{0,40}app|"
-    r"don't miss|advertisement\s*$|sponsored\s*$)\b"
-    r"|\b\d{1,2}:\d{2}\s*$|\bnewsletter\b|\bhow relevant is this ad\b|\bsign up (?:here|for|now)\b"
-    r"|\bclick here\b|\bterms of (?:use|service)\b|\bprivacy policy\b|\ball rights reserved\b|©"
-    r"|\byour inbox\b|\benable javascript\b|\bcookies?\b.*\b(?:accept|consent|settings)\b",
-    re.I,
-)
 
 
 @dataclass
@@ -96,8 +85,11 @@ def tidy(text: str) -> str:
 
 
 def is_reporting(text: str) -> bool:
-    """False for teasers, navigation, calls to action, video lengths, ads and newsletter lines."""
-    return not _NOT_REPORTING.search(text.strip())
+    """False for teasers, navigation, calls to action, video lengths, ads and newsletter lines that slipped
+    through ingest (the same rules as ingest's)."""
+    from ingest.boilerplate import is_boilerplate
+
+    return not is_boilerplate(text.strip())
 
 
 def score_sentences(query: str, qvec: np.ndarray, passages: list, embedder, idf, cache: SentenceCache,
