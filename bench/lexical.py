@@ -22,7 +22,9 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[0] = str(ROOT)  # not bench/: bench/concurrent.py would shadow the stdlib package
-SHARED = next((p for p in (ROOT.parent / "shared", Path("/work/shared")) if p.is_dir()), ROOT.parent / "shared")
+SHARED = next(
+    (p for p in (ROOT.parent / "shared", Path("/work/shared")) if p.is_dir()), ROOT.parent / "shared"
+)
 
 
 def _question_terms(path: Path) -> list[list[str]]:
@@ -47,7 +49,9 @@ class Fts5:
         from ingest.lexical import terms
 
         with self.db:
-            self.db.executemany("INSERT INTO c VALUES (?, ?)", ((cid, " ".join(terms(t))) for cid, _, t in rows))
+            self.db.executemany(
+                "INSERT INTO c VALUES (?, ?)", ((cid, " ".join(terms(t))) for cid, _, t in rows)
+            )
 
     def search(self, qterms: list[str], k: int = 50) -> list[str]:
         q = " OR ".join(f'"{t}"' for t in qterms)
@@ -150,7 +154,11 @@ def quality(store: Path, set_dir: Path) -> dict:
         docs, scores = retriever.retrieve(toks, k=k, show_progress=False)
         return [rows[d][0] for d, s in zip(docs[0], scores[0], strict=True) if s > 0]
 
-    engines = {"bm25s": bm25s_search, "tantivy": lambda t: tv.search(t, 100), "fts5": lambda t: fts.search(t, 100)}
+    engines = {
+        "bm25s": bm25s_search,
+        "tantivy": lambda t: tv.search(t, 100),
+        "fts5": lambda t: fts.search(t, 100),
+    }
     out = {"questions": len(qs), "chunks": len(rows)}
     for name, search in engines.items():
         ranks = []

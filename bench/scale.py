@@ -92,7 +92,6 @@ def _settings(folder: Path):
 
 def build(folder: Path, n_chunks: int, source: Path) -> dict:
     """Ingest variant articles until the store holds n_chunks; the batch of 200 is kept aside."""
-    from ingest.pipeline import ingest_paths
 
     base, rng = _articles(source), random.Random(0)
     if not base:
@@ -170,7 +169,9 @@ def query(folder: Path, source: Path, n: int = 200) -> dict:
 
 def _phase(*args: str) -> dict:
     """Run one phase in its own process and read its JSON line."""
-    out = subprocess.run([sys.executable, __file__, "--phase", *args], check=True, stdout=subprocess.PIPE, text=True)
+    out = subprocess.run(
+        [sys.executable, __file__, "--phase", *args], check=True, stdout=subprocess.PIPE, text=True
+    )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -178,7 +179,9 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--chunks", type=int, default=200_000)
     ap.add_argument("--json", action="store_true", help="print only the JSON line")
-    shared = next((p for p in (ROOT.parent / "shared", Path("/work/shared")) if p.is_dir()), ROOT.parent / "shared")
+    shared = next(
+        (p for p in (ROOT.parent / "shared", Path("/work/shared")) if p.is_dir()), ROOT.parent / "shared"
+    )
     ap.add_argument("--set", default=str(shared / "bench" / "rtqa-train"))
     ap.add_argument("--dir", default="", help="work folder (default: a new temporary one, deleted after)")
     ap.add_argument("--phase", nargs="+", help=argparse.SUPPRESS)

@@ -185,6 +185,9 @@ def describe(settings) -> dict:
         return {"backend": "auto", "chosen_by": f"unknown ({type(exc).__name__}: {exc})"}
     got = read(path)
     if got is None:
-        return {"backend": "auto", "chosen_by": "not measured yet on this machine (the first embedding does it)"}
+        return {
+            "backend": "auto",
+            "chosen_by": "not measured yet on this machine (the first embedding does it)",
+        }
     return {"backend": got["backend"], "agreement": got["agreement"], "chosen_by": f"auto, measured {got['at']}",
             "measured": got["measured"]}  # fmt: skip

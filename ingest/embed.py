@@ -338,7 +338,9 @@ def _onnx_embedder(name: str, device: str, precision: str = "int8") -> Embedder:
     path = cache / (ONNX_FILE if precision == "int8" else ONNX_FP32_FILE)
     run = _onnx_runner(str(path), spec, meta)
     tok = _counting_tokenizer(spec)
-    return Embedder(name, f"onnx-{precision}", meta["dimension"], meta["max_tokens"], tok, run, lower=meta["lower"])
+    return Embedder(
+        name, f"onnx-{precision}", meta["dimension"], meta["max_tokens"], tok, run, lower=meta["lower"]
+    )
 
 
 def _bf16_embedder(name: str) -> Embedder:

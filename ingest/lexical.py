@@ -23,8 +23,41 @@ WRITER_HEAP = 64 * 1024 * 1024
 FILTER_MAX_IDS = 20000  # allowed article sets up to this size are a term-set filter inside the index
 # bm25s's English stop words (Lucene's list), so terms stay those of the earlier bm25s index.
 STOPWORDS = frozenset(
-    "a an and are as at be but by for if in into is it no not of on or such that the their then there these "
-    "they this to was will with".split()
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "but",
+        "by",
+        "for",
+        "if",
+        "in",
+        "into",
+        "is",
+        "it",
+        "no",
+        "not",
+        "of",
+        "on",
+        "or",
+        "such",
+        "that",
+        "the",
+        "their",
+        "then",
+        "there",
+        "these",
+        "they",
+        "this",
+        "to",
+        "was",
+        "will",
+        "with",
+    ]
 )
 _TOKEN = re.compile(r"(?u)\b\w\w+\b")
 _FIX = "check that NEWSDESK_DATA_DIR is writable and has free space, then run `newsdesk ingest` again."
@@ -167,7 +200,9 @@ class Writer:
                 "another process holds its write lock; wait for the other ingest to finish and retry.",
             ) from exc
 
-    def replace(self, article_ids: Iterable[str], rows: Iterable[tuple[str, str, str]], generation: str) -> None:
+    def replace(
+        self, article_ids: Iterable[str], rows: Iterable[tuple[str, str, str]], generation: str
+    ) -> None:
         """Drop these articles' chunks, add rows (chunk id, article id, text), commit for generation."""
         try:
             for aid in article_ids:

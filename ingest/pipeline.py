@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import fcntl
+import functools
+import hashlib
 import logging
 import os
 import time
@@ -267,6 +269,24 @@ class Ingestor:
         self.catalog.clear_pending(ids)
 
 
+@functools.lru_cache(maxsize=1)
+def _code_key() -> str:
+    """Hash of the ingest package's source: a parser or chunker change makes every file new again."""
+    here = Path(__file__).parent
+    return sha1(*(f.name + f.read_text(encoding="utf-8") for f in sorted(here.glob("*.py"))))
+
+
+def _file_key(path: Path, pipeline_key: str, max_file_mb: float) -> str | None:
+    """What makes a file's parse result the same as last time: its bytes, the code, the pipeline."""
+    try:
+        if path.stat().st_size > max_file_mb * 1024 * 1024:
+            return None
+        digest = hashlib.sha1(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+    return sha1(digest, _code_key(), pipeline_key, str(max_file_mb))[:20]
+
+
 def encode_unique(embedder, texts: list[str]) -> np.ndarray:
     """Embeddings of texts, each distinct text encoded once (syndicated copies, repeated paragraphs)."""
     if not texts:
@@ -331,6 +351,7 @@ def ingest_paths(
     with ingestor.lock():
         ingestor.recover()
         seen: set[str] = set()
+        clean: dict[str, str] = {}  # file:<source> -> "<file key> <articles>" of files stored in full
         pending: list[tuple[Article, list[Chunk]]] = []
         pending_chunks = 0
         for path in files:
@@ -339,6 +360,18 @@ def ingest_paths(
             file_report = FileReport(shown)
             result.files.append(file_report)
             source = shown if names and str(path) in names else str(path.resolve())
+            key = None if names else _file_key(path, ingestor.pipeline_key, settings.max_file_mb)
+            known = ingestor.catalog.get_meta(f"file:{source}") if key else None
+            same = known and known.split(" ")[0] == key  # the same bytes, parser and pipeline as last time
+            if same and prune:  # nothing to prune only if the record holds no more of it than last time
+                same = len(ingestor.catalog.ids_from_source(source)) == int(known.split(" ")[1])
+            if same:
+                file_report.unchanged = int(known.split(" ")[1])
+                progress.articles_total += file_report.unchanged
+                progress.articles_done += file_report.unchanged
+                progress.files_done += 1
+                report(progress)
+                continue
             try:
                 parsed = parse_file(path, settings.max_file_mb, display_name=shown)
             except InputError as exc:
@@ -429,6 +462,8 @@ def ingest_paths(
                 gone = sorted(set(ingestor.catalog.ids_from_source(source)) - {a.id for a in parsed.articles})
                 ingestor.remove(gone)
                 result.pruned += len(gone)
+            if key and not file_report.failed and not parsed.errors:
+                clean[f"file:{source}"] = f"{key} {len(parsed.articles)}"
             progress.files_done += 1
             report(progress)
         if pending:
@@ -440,6 +475,8 @@ def ingest_paths(
             gone = _sources_gone(ingestor.catalog, folders, {str(f.resolve()) for f in files})
             ingestor.remove(gone)
             result.pruned += len(gone)
+        if clean:  # only now is every article of these files stored
+            ingestor.catalog.set_meta(clean)
     result.seconds = time.perf_counter() - started
     return result
 

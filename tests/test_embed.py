@@ -224,7 +224,9 @@ def test_auto_falls_back_to_fp32_torch_and_skips_failing_backends(monkeypatch):
         return _Fake(kind, 0.0 if kind == "torch" else 0.5)
 
     monkeypatch.setattr(backend, "candidates", lambda device, flags: ["onnx-int8", "bf16"])
-    monkeypatch.setattr(backend, "_rate", lambda emb, texts: (50.0 if emb.backend != "torch" else 5.0, emb.encode(texts)))
+    monkeypatch.setattr(
+        backend, "_rate", lambda emb, texts: (50.0 if emb.backend != "torch" else 5.0, emb.encode(texts))
+    )
     figures, _ = backend.measure(DEFAULT_MODEL, "cpu", make)
     assert "error" in figures["bf16"] and backend.pick(figures) == "torch"
 
@@ -262,5 +264,9 @@ def test_identical_texts_are_embedded_once():
     emb = Counting("torch", 0.0)
     out = encode_unique(emb, ["a", "b", "a", "c", "b"])
     assert emb.seen == ["a", "b", "c"]
-    assert np.array_equal(out[0], out[2]) and np.array_equal(out[1], out[4]) and not np.array_equal(out[0], out[1])
+    assert (
+        np.array_equal(out[0], out[2])
+        and np.array_equal(out[1], out[4])
+        and not np.array_equal(out[0], out[1])
+    )
     assert encode_unique(emb, []).shape == (0, 4)

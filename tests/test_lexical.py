@@ -34,7 +34,9 @@ def _record_chunks(settings) -> list[str]:
     return sorted(r[0] for r in Catalog(settings.record_url).all_chunks())
 
 
-def test_batches_are_added_without_rebuilding_and_stamped_with_the_generation(settings, fake_embedder, tmp_path, monkeypatch):
+def test_batches_are_added_without_rebuilding_and_stamped_with_the_generation(
+    settings, fake_embedder, tmp_path, monkeypatch
+):
     ingest_paths([_batch(tmp_path / "a.jsonl", 0, 6)], settings, embedder=fake_embedder)
     first = _index(settings)
     assert first.generation == Catalog(settings.record_url).get_meta("generation")
@@ -58,7 +60,9 @@ def test_edits_and_removals_replace_an_articles_chunks(settings, fake_embedder, 
     assert index.chunk_ids == _record_chunks(settings)
     hits = index.search("zeppelin")
     assert hits and {_article(settings, c) for c, _ in hits} == {"https://e.com/0"}
-    assert len(Catalog(settings.record_url).articles()) == 4  # pruned ones left the index too (ids equal above)
+    assert (
+        len(Catalog(settings.record_url).articles()) == 4
+    )  # pruned ones left the index too (ids equal above)
     assert index.doc_freq(lexical.terms("zeppelin")[0]) == len(hits)
 
 
@@ -75,7 +79,9 @@ def test_an_existing_store_without_the_index_gets_it_built_from_the_record(setti
     assert not (folder / "CURRENT").exists() and not (folder / "1234").exists()
 
 
-def test_a_failed_index_write_is_a_store_error_and_the_rerun_repairs_it(settings, fake_embedder, tmp_path, monkeypatch):
+def test_a_failed_index_write_is_a_store_error_and_the_rerun_repairs_it(
+    settings, fake_embedder, tmp_path, monkeypatch
+):
     ingest_paths([_batch(tmp_path / "a.jsonl", 0, 4)], settings, embedder=fake_embedder)
     real = lexical.Writer.replace
 
@@ -87,7 +93,9 @@ def test_a_failed_index_write_is_a_store_error_and_the_rerun_repairs_it(settings
         ingest_paths([_batch(tmp_path / "b.jsonl", 4, 4)], settings, embedder=fake_embedder)
     cat = Catalog(settings.record_url)
     assert cat.pending_ids()  # the record has the batch, the index does not yet
-    assert _index(settings).chunk_ids != _record_chunks(settings)  # a pending batch is not "rebuilt" by readers
+    assert _index(settings).chunk_ids != _record_chunks(
+        settings
+    )  # a pending batch is not "rebuilt" by readers
     monkeypatch.setattr(lexical.Writer, "replace", real)
     ingest_paths([_batch(tmp_path / "b.jsonl", 4, 4)], settings, embedder=fake_embedder)
     index = _index(settings)
