@@ -1,4 +1,4 @@
-"""What retrieval keeps in memory per catalog generation: article facts, story outlets, BM25 and term rarity."""
+"""What retrieval keeps in memory per catalog generation: article facts, story outlets, article vectors."""
 
 from __future__ import annotations
 
@@ -39,11 +39,11 @@ class Corpus:
         self.articles: dict[str, ArticleInfo] = {}
         self.stories: dict[str, list[str]] = {}
         self.story_members: dict[str, list[str]] = {}
-        for row in catalog.articles():
-            stored = day_number_from_iso(row.get("published"))
-            day = stored if row.get("date_source") else stored or url_day(row.get("url"))  # NULL: not yet dated
-            info = ArticleInfo(row["id"], row["title"] or "", row["outlet"] or "", _iso(day), day,
-                               row["url"] or "", row["story_id"] or row["id"], term_set(row["title"] or ""))  # fmt: skip
+        for aid, title, outlet, published, url, story_id, date_source in catalog.article_facts():
+            stored = day_number_from_iso(published)
+            day = stored if date_source else stored or url_day(url)  # NULL: not yet dated
+            info = ArticleInfo(aid, title or "", outlet or "", _iso(day), day, url or "", story_id or aid,
+                               term_set(title or ""))  # fmt: skip
             self.articles[info.id] = info
             if info.outlet and info.outlet not in self.stories.setdefault(info.story_id, []):
                 self.stories[info.story_id].append(info.outlet)
@@ -57,28 +57,32 @@ class Corpus:
                 vectors.append(np.frombuffer(vector, dtype=np.float32))
         self.vector_ids = ids
         self.vectors = np.stack(vectors) if vectors else np.zeros((0, 1), dtype=np.float32)
-        self._df = _document_frequencies(lexical_index)
-        self._lex_rows: np.ndarray | None = None
-        self.n_docs = max(len(getattr(lexical_index, "chunk_ids", []) or []), 1)
+        self._ids = list(self.articles)
+        self._days = np.fromiter(
+            (a.day for a in self.articles.values()), dtype=np.int64, count=len(self._ids)
+        )
+        codes: dict[str, int] = {}
+        self._outlet_codes = codes
+        self._outlets = np.fromiter(
+            (codes.setdefault(a.outlet.casefold(), len(codes)) for a in self.articles.values()),
+            dtype=np.int64,
+            count=len(self._ids),
+        )
+        self._idf: dict[str, float] = {}
+        self.n_docs = max(getattr(lexical_index, "n_docs", 0) or 0, 1)
 
     def idf(self, term: str) -> float:
         """Inverse document frequency of a stemmed term over chunks (unknown terms get the highest)."""
-        df = self._df.get(term, 0)
-        return math.log(1 + (self.n_docs - df + 0.5) / (df + 0.5))
-
-    def lexical_mask(self, allowed: set[str]) -> np.ndarray:
-        """1.0 for the BM25 rows (chunks) of allowed articles, else 0.0."""
-        if self._lex_rows is None:
-            index = {a: i for i, a in enumerate(self.articles)}
-            rows = getattr(self.lexical, "article_ids", []) or []
-            self._lex_rows = np.fromiter((index.get(a, -1) for a in rows), dtype=np.int64, count=len(rows))
-        keep = np.zeros(len(self.articles) + 1, dtype=np.float32)  # the last slot: rows of unknown articles
-        keep[[i for i, a in enumerate(self.articles) if a in allowed]] = 1.0
-        return keep[self._lex_rows]
+        got = self._idf.get(term)
+        if got is None:
+            df = self.df(term)
+            got = self._idf[term] = math.log(1 + (self.n_docs - df + 0.5) / (df + 0.5))
+        return got
 
     def df(self, term: str) -> int:
-        """Number of chunks holding a stemmed term."""
-        return self._df.get(term, 0)
+        """Number of chunks holding a stemmed term (read from the BM25 index)."""
+        doc_freq = getattr(self.lexical, "doc_freq", None)
+        return doc_freq(term) if doc_freq else 0
 
     def allowed(self, filters: Filters | None, cutoff: date | None = None) -> set[str] | None:
         """Ids of the articles the filters and the as-of cutoff let through (None: all)."""
@@ -89,25 +93,27 @@ class Corpus:
         until = day_number(filters.until) if filters and filters.until else 0
         keep_undated = bool(filters and filters.undated) or not (since or until)
         cut = day_number(cutoff) if cutoff else 0
-        out = set()
-        for a in self.articles.values():
-            if outlets and a.outlet.casefold() not in outlets:
-                continue
-            if a.day == 0:
-                if keep_undated:
-                    out.add(a.id)
-                continue
-            if (since and a.day < since) or (until and a.day > until) or (cut and a.day > cut):
-                continue
-            out.add(a.id)
-        return out
+        days = self._days
+        keep = np.ones(len(self._ids), dtype=bool)
+        if outlets:
+            codes = [self._outlet_codes[o] for o in outlets if o in self._outlet_codes]
+            keep &= np.isin(self._outlets, codes)
+        dated = days > 0
+        if since:
+            keep &= ~dated | (days >= since)
+        if until:
+            keep &= ~dated | (days <= until)
+        if cut:
+            keep &= ~dated | (days <= cut)
+        if not keep_undated:
+            keep &= dated
+        return {self._ids[i] for i in np.flatnonzero(keep)}
 
     def also_reported_by(self, article: ArticleInfo) -> list[str]:
         """Other outlets of the article's story."""
         return [
             o for o in self.stories.get(article.story_id, []) if o.casefold() != article.outlet.casefold()
         ]
-
 
     def story_dates(self, story_id: str, cutoff: int = 0) -> dict:
         """First and latest report of a story (up to cutoff, YYYYMMDD) and the outlets of each."""
@@ -133,15 +139,3 @@ def day_number_from_iso(value: str | None) -> int:
         return day_number(date.fromisoformat(value[:10])) if value else 0
     except ValueError:
         return 0
-
-
-def _document_frequencies(lexical_index) -> dict[str, int]:
-    """Stemmed term -> number of chunks holding it, read from the bm25s index."""
-    retriever = getattr(lexical_index, "retriever", None)
-    vocab = getattr(retriever, "vocab_dict", None) or {}
-    scores = getattr(retriever, "scores", None) or {}
-    indptr = scores.get("indptr") if isinstance(scores, dict) else None
-    if not vocab or indptr is None:
-        return {}
-    counts = np.diff(np.asarray(indptr))
-    return {term: int(counts[i]) for term, i in vocab.items() if i < len(counts)}

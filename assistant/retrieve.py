@@ -93,15 +93,12 @@ class Retriever:
         return out
 
     def _bm25(self, query: str, allowed: set[str] | None) -> list[tuple[str, float]]:
-        """BM25 hits (chunk id, score), restricted to allowed articles through a weight mask."""
-        lex = self.corpus.lexical
-        mask = None
-        if allowed is not None:
-            if not allowed:
-                return []
-            mask = self.corpus.lexical_mask(allowed)
+        """BM25 hits (chunk id, score), only of allowed articles when given."""
+        if allowed is not None and not allowed:
+            return []
         content = " ".join(w for w in words(query) if w not in STOP)  # question words only add noise
-        return lex.search(content or query, self.fetch_k, weight_mask=mask)
+        share = len(allowed) / max(len(self.corpus.articles), 1) if allowed is not None else 1.0
+        return self.corpus.lexical.search(content or query, self.fetch_k, allowed=allowed, share=share)
 
     def _fetch(self, chunk_ids: list[str]) -> dict[str, Passage]:
         """Text and metadata of chunks found only by BM25."""

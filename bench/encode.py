@@ -1,4 +1,4 @@
-"""Embedding throughput: chunks/s of torch fp32 and int8 ONNX on ~700-character news chunks."""
+"""Embedding throughput and agreement with fp32 torch of each backend on ~700-character news chunks."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ import random
 import sys
 import time
 from pathlib import Path
+
+import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[0] = str(ROOT)  # not bench/: bench/concurrent.py would shadow the stdlib package
@@ -37,6 +39,7 @@ COLUMNS = [
     ("chunks/s", "chunks_per_s", ">9"),
     ("per cpu-s", "chunks_per_cpu_s", ">9"),
     ("tokens", "mean_tokens", ">7"),
+    ("agreement", "agreement", ">9"),
 ]
 
 
@@ -69,7 +72,7 @@ def bench(backend: str, texts: list[str], batch_size: int) -> dict:
     load_s = time.perf_counter() - t0
     emb.encode(texts[:batch_size])
     t0, c0 = time.perf_counter(), time.process_time()
-    emb.encode(texts)
+    vecs = emb.encode(texts)
     secs, cpu = time.perf_counter() - t0, time.process_time() - c0
     tokens = sum(emb.count_tokens(texts)) / len(texts)
     n = len(texts)
@@ -81,6 +84,7 @@ def bench(backend: str, texts: list[str], batch_size: int) -> dict:
         "chunks_per_s": round(n / secs, 1),
         "chunks_per_cpu_s": round(n / cpu, 1),
         "mean_tokens": round(tokens, 1),
+        "_vecs": vecs,
     }
 
 
@@ -88,12 +92,23 @@ def main() -> None:
     """Run the benchmark and print a table and a JSON line."""
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--n", type=int, default=256, help="number of chunks (default 256)")
-    ap.add_argument("--backend", choices=["both", "torch", "onnx"], default="both")
+    ap.add_argument(
+        "--backend",
+        choices=["all", "both", "torch", "onnx", "onnx-fp32", "bf16", "cuda-fp16", "auto"],
+        default="all",
+    )
     ap.add_argument("--batch-size", type=int, default=32)
     args = ap.parse_args()
     texts = chunks(args.n)
-    backends = ["torch", "onnx"] if args.backend == "both" else [args.backend]
+    from ingest.backend import cpu_flags
+
+    every = ["torch", "onnx", "onnx-fp32"] + (["bf16"] if cpu_flags() & {"amx_bf16", "avx512_bf16"} else [])
+    backends = {"all": every, "both": ["torch", "onnx"]}.get(args.backend, [args.backend])
     rows = [bench(b, texts, args.batch_size) for b in backends]
+    ref = next((r["_vecs"] for r in rows if r["backend"] == "torch"), None)
+    for r in rows:  # lowest cosine to fp32 torch over the texts
+        vecs = r.pop("_vecs")
+        r["agreement"] = round(float(np.min(np.sum(vecs * ref, axis=1))), 5) if ref is not None else "-"
     print(" ".join(f"{head:{fmt}}" for head, _, fmt in COLUMNS))
     for r in rows:
         print(" ".join(f"{r[key]:{fmt}}" for _, key, fmt in COLUMNS))

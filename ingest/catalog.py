@@ -241,9 +241,9 @@ class Catalog:
         versions: dict[str, str],
         model: str,
         text_versions: dict[str, str] | None = None,
-    ) -> None:
-        """Store articles (chunks, story id, minhash, vector) in one transaction, replacing older versions."""
-        now = time.time()
+    ) -> str:
+        """Store articles (chunks, story id, minhash, vector) in one transaction; returns the new generation."""
+        now, generation = time.time(), str(time.time_ns())
         ids = [a.id for a, *_ in batch]
         with self.engine.begin() as conn:
             conn.execute(delete(chunks).where(chunks.c.article_id.in_(ids)))
@@ -251,7 +251,9 @@ class Catalog:
             conn.execute(
                 insert(articles),
                 [
-                    _article_row(a, versions[a.id], len(c), story, mh, vec, now, (text_versions or {}).get(a.id))
+                    _article_row(
+                        a, versions[a.id], len(c), story, mh, vec, now, (text_versions or {}).get(a.id)
+                    )
                     for a, c, story, mh, vec in batch
                 ],
             )
@@ -269,9 +271,8 @@ class Catalog:
             ]
             if rows:
                 conn.execute(insert(chunks), rows)
-            self.set_meta(
-                {"generation": str(time.time_ns()), "last_ingest": str(now), "embedding_model": model}, conn
-            )
+            self.set_meta({"generation": generation, "last_ingest": str(now), "embedding_model": model}, conn)
+        return generation
 
     def date_facts(self, ids: Iterable[str]) -> dict[str, dict]:
         """content_hash, text_version and the date columns of each known id."""
@@ -285,31 +286,37 @@ class Catalog:
                     found[r.id] = dict(r._mapping)
         return found
 
-    def update_dates(self, rows: list[dict]) -> None:
-        """Write new dates (and text versions) of articles whose text is unchanged."""
+    def update_dates(self, rows: list[dict]) -> str:
+        """Write new dates (and text versions) of articles whose text is unchanged; returns the new generation."""
+        generation = str(time.time_ns())
         with self.engine.begin() as conn:
             for row in rows:
                 values = {k: row[k] for k in (*DATE_COLUMNS, "text_version")}
                 conn.execute(update(articles).where(articles.c.id == row["id"]).values(**values))
-            self.set_meta({"generation": str(time.time_ns())}, conn)
+            self.set_meta({"generation": generation}, conn)
+        return generation
 
-    def remove(self, ids: Iterable[str]) -> None:
-        """Forget articles and their chunks."""
-        ids = list(ids)
+    def remove(self, ids: Iterable[str]) -> str:
+        """Forget articles and their chunks; returns the new generation."""
+        ids, generation = list(ids), str(time.time_ns())
         with self.engine.begin() as conn:
             for i in range(0, len(ids), 500):
                 part = ids[i : i + 500]
                 conn.execute(delete(chunks).where(chunks.c.article_id.in_(part)))
                 conn.execute(delete(articles).where(articles.c.id.in_(part)))
-            self.set_meta({"generation": str(time.time_ns())}, conn)
+            self.set_meta({"generation": generation}, conn)
+        return generation
 
     def ids_from_source(self, source: str) -> list[str]:
         """Ids of the articles that came from one file."""
         with self.engine.connect() as conn:
             return list(conn.execute(select(articles.c.id).where(articles.c.source == source)).scalars())
 
-    def signatures(self) -> Iterator[tuple[str, str, bytes, bytes, str | None]]:
-        """(article id, story id, minhash bytes, vector bytes, published) of every stored article."""
+    def signatures(
+        self, since: str | None = None, until: str | None = None, undated: bool = False
+    ) -> Iterator[tuple[str, str, bytes, bytes, str | None]]:
+        """(article id, story id, minhash bytes, vector bytes, published) of stored articles: all of them, or
+        the undated ones, or those published in [since, until) (ISO strings)."""
         with self.engine.connect() as conn:
             query = select(
                 articles.c.id,
@@ -318,6 +325,25 @@ class Catalog:
                 articles.c.vector,
                 articles.c.published,
             )
+            if undated:
+                query = query.where(
+                    (articles.c.published.is_(None)) | (func.length(articles.c.published) < 10)
+                )
+            elif since is not None or until is not None:
+                query = query.where(func.length(articles.c.published) >= 10)
+                if since:
+                    query = query.where(articles.c.published >= since)
+                if until:
+                    query = query.where(articles.c.published < until)
+            yield from conn.execute(query).tuples()
+
+    def article_facts(self) -> Iterator[tuple]:
+        """(id, title, outlet, published, url, story_id, date_source) of every stored article, without texts."""
+        cols = [
+            articles.c[k] for k in ("id", "title", "outlet", "published", "url", "story_id", "date_source")
+        ]
+        with self.engine.connect() as conn:
+            query = select(*cols).order_by(articles.c.published.desc(), articles.c.title)
             yield from conn.execute(query).tuples()
 
     def all_chunks(self) -> Iterator[tuple[str, str, str]]:
@@ -443,12 +469,20 @@ class Catalog:
             "outlets": {(k or "unknown"): v for k, v in sorted(outlets.items(), key=lambda kv: -kv[1])},
             "first_published": first,
             "last_published": last,
-            "date_sources": {(k or "not checked"): v for k, v in sorted(sources.items(), key=lambda kv: -kv[1])},
+            "date_sources": {
+                (k or "not checked"): v for k, v in sorted(sources.items(), key=lambda kv: -kv[1])
+            },
         }
 
 
 def _article_row(
-    a: Article, version: str, n_chunks: int, story_id: str, minhash: bytes, vector: bytes, now: float,
+    a: Article,
+    version: str,
+    n_chunks: int,
+    story_id: str,
+    minhash: bytes,
+    vector: bytes,
+    now: float,
     text_version: str | None = None,
 ) -> dict:
     """The articles-table row of one article."""

@@ -1,4 +1,4 @@
-"""Sentence embeddings: sentence-transformers on torch, or an int8 ONNX export of it on CPU."""
+"""Sentence embeddings: sentence-transformers on torch (fp32, bf16, cuda fp16) or its ONNX export (int8, fp32)."""
 
 from __future__ import annotations
 
@@ -29,6 +29,7 @@ except ImportError:  # Windows
 log = logging.getLogger(__name__)
 
 ONNX_FILE = "model.int8.onnx"
+ONNX_FP32_FILE = "model.fp32.onnx"  # the fused graph before quantisation
 ENCODER_TYPES = {"bert", "roberta", "xlm-roberta", "distilbert", "mpnet", "electra", "camembert", "albert"}
 CHECK_TEXTS = ["Floods hit the coast.", "The central bank raised interest rates by half a point on Monday."]
 
@@ -147,7 +148,7 @@ def _read_meta(cache: Path, fingerprint: str) -> dict | None:
     except (OSError, ValueError):
         return None
     ok = meta.get("fingerprint") == fingerprint and all(
-        (cache / f).is_file() for f in (ONNX_FILE, "tokenizer.json")
+        (cache / f).is_file() for f in (ONNX_FILE, ONNX_FP32_FILE, "tokenizer.json")
     )
     return meta if ok else None
 
@@ -166,10 +167,10 @@ def _write_atomic(path: Path, data: bytes) -> None:
 
 
 @contextlib.contextmanager
-def _locked(cache: Path):
+def _locked(cache: Path, name: str = ".lock"):
     """An exclusive lock on the cache folder, released on close (POSIX flock; atomic writes alone elsewhere)."""
     cache.mkdir(parents=True, exist_ok=True)
-    with open(cache / ".lock", "w") as f:
+    with open(cache / name, "w") as f:
         if fcntl is not None:
             fcntl.flock(f, fcntl.LOCK_EX)
         yield
@@ -265,6 +266,10 @@ def _export(model, cache: Path, fingerprint: str) -> dict:
         if cos < 0.95:
             raise RuntimeError(f"the int8 export disagrees with torch (cosine {cos:.3f})")
         os.replace(int8, cache / ONNX_FILE)
+        if fused != fp32:
+            os.replace(fused, cache / ONNX_FP32_FILE)
+        else:
+            os.replace(fp32, cache / ONNX_FP32_FILE)
         _write_atomic(cache / "tokenizer.json", spec.encode())
         _write_atomic(cache / "meta.json", json.dumps(meta).encode())  # written last: marks a complete export
         return meta
@@ -308,8 +313,8 @@ def _onnx_runner(onnx_path: str, tokenizer_spec: str, meta: dict) -> Callable:
     return run
 
 
-def _onnx_embedder(name: str, device: str) -> Embedder:
-    """The int8 ONNX Embedder, exported once into the cache; torch when the model cannot go to ONNX."""
+def _onnx_embedder(name: str, device: str, precision: str = "int8") -> Embedder:
+    """The ONNX Embedder (int8 or fused fp32), exported once into the cache; torch when it cannot go to ONNX."""
     cache, fingerprint = _cache_dir(name), _fingerprint(resolve_model_path(name))
     meta, model, why = _read_meta(cache, fingerprint), None, None
     if meta is None:
@@ -325,14 +330,54 @@ def _onnx_embedder(name: str, device: str) -> Embedder:
         except Exception as exc:  # an unusual model or an unwritable cache must never leave the user stuck
             why = f"the ONNX export failed: {type(exc).__name__}: {exc}"
         if meta is None:
-            log.warning("Embedding model %r runs on torch, not int8 ONNX: %s", name, why)
+            log.warning("Embedding model %r runs on torch, not ONNX: %s", name, why)
             return _torch_embedder(
                 name, model if model is not None and device == "cpu" else _load_st(name, device)
             )
     spec = (cache / "tokenizer.json").read_text()
-    run = _onnx_runner(str(cache / ONNX_FILE), spec, meta)
+    path = cache / (ONNX_FILE if precision == "int8" else ONNX_FP32_FILE)
+    run = _onnx_runner(str(path), spec, meta)
     tok = _counting_tokenizer(spec)
-    return Embedder(name, "onnx-int8", meta["dimension"], meta["max_tokens"], tok, run, lower=meta["lower"])
+    return Embedder(
+        name, f"onnx-{precision}", meta["dimension"], meta["max_tokens"], tok, run, lower=meta["lower"]
+    )
+
+
+def _bf16_embedder(name: str) -> Embedder:
+    """sentence-transformers on CPU under bfloat16 autocast (AMX / AVX512-BF16 matrix units)."""
+    import torch
+
+    emb = _torch_embedder(name, _load_st(name, "cpu"))
+    fp32_run = emb._run
+
+    def run(texts, batch_size):
+        with torch.autocast("cpu", dtype=torch.bfloat16):
+            return fp32_run(texts, batch_size)
+
+    emb._run, emb.backend = run, "bf16"
+    return emb
+
+
+def _cuda_embedder(name: str) -> Embedder:
+    """sentence-transformers in fp16 on the GPU."""
+    emb = _torch_embedder(name, _load_st(name, "cuda"))
+    emb.backend = "cuda-fp16"
+    return emb
+
+
+def _make(name: str, backend: str, device: str) -> Embedder:
+    """The Embedder of one named backend."""
+    if backend in ("onnx", "onnx-int8", "onnx-fp32"):
+        if device != "cpu":
+            log.warning("The onnx backends run on CPU; device %r is ignored.", device)
+        return _onnx_embedder(name, device, "fp32" if backend == "onnx-fp32" else "int8")
+    if backend == "bf16":
+        return _bf16_embedder(name)
+    if backend == "cuda-fp16":
+        return _cuda_embedder(name)
+    emb = _torch_embedder(name, _load_st(name, device))
+    emb.backend = "torch" if device == "cpu" else f"torch-{device}"
+    return emb
 
 
 @functools.lru_cache(maxsize=8)
@@ -343,12 +388,10 @@ def _load(name: str, backend: str, device: str, cache_root: str) -> Embedder:
 
         device = "cuda" if torch.cuda.is_available() else "cpu"
     if backend == "auto":
-        backend = "onnx" if device == "cpu" else "torch"
-    if backend == "onnx":
-        if device != "cpu":
-            log.warning("The onnx backend runs on CPU; device %r is ignored.", device)
-        return _onnx_embedder(name, device)
-    return _torch_embedder(name, _load_st(name, device))
+        from ingest.backend import choose
+
+        return choose(name, device, _make, _cache_dir(name))
+    return _make(name, backend, device)
 
 
 def load_embedder(settings) -> Embedder:

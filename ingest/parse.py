@@ -218,7 +218,8 @@ def parse_text(text: str, source: str, fmt: str) -> ParsedFile:
         if not article.title.strip():  # e.g. a body of one "." whose title rule strips the period
             article.title = article.body.strip()[:120] or "(untitled)"
     if not result.articles and not result.errors:
-        raise InputError(source, "no articles found", fix=_FORMAT_FIX)
+        why = f" ({result.warnings[-1].removeprefix(f'{source}: ')})" if result.warnings else ""
+        raise InputError(source, f"no articles found{why}", fix=_FORMAT_FIX)
     return result
 
 

@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import fcntl
+import functools
+import hashlib
 import logging
 import os
 import time
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from datetime import timedelta
 from pathlib import Path
 
 import numpy as np
 
 from ingest import catalog as catalog_mod
-from ingest import dates, lexical, store, stories
+from ingest import dates, lexical, store
 from ingest.chunk import chunk_article
 from ingest.models import Article, Chunk, FileReport, sha1
 from ingest.recurring import RecurringLines
@@ -77,18 +80,45 @@ class Ingestor:
     def __init__(self, settings, embedder=None):
         self.settings = settings
         _check_writable(settings.data_dir)
-        if embedder is None:
-            from ingest.embed import load_embedder
-
-            embedder = load_embedder(settings)
-        self.embedder = embedder
+        self._embedder, self._collection, self._lexical = embedder, None, None
         self.catalog = catalog_mod.Catalog(settings.record_url)
-        self.collection = store.open_collection(settings, self.embedder)
-        self.pipeline_key = f"{self.embedder.name}/{settings.chunk_tokens}/{settings.chunk_min_tokens}/{settings.chunk_overlap_tokens}"
-        self.stories: stories.StoryIndex | None = None
+        name = embedder.name if embedder is not None else settings.embedding_model
+        self.pipeline_key = (
+            f"{name}/{settings.chunk_tokens}/{settings.chunk_min_tokens}/{settings.chunk_overlap_tokens}"
+        )
+        self.stories = None  # the StoryIndex, loaded by story_index
         self.recurring = RecurringLines(
             self.catalog, settings.boilerplate_min_articles, settings.boilerplate_min_articles_long
         )
+
+    @property
+    def embedder(self):
+        """The embedder, loaded on first use: an unchanged re-ingest never imports torch."""
+        if self._embedder is None:
+            from ingest.embed import load_embedder
+
+            self._embedder = load_embedder(self.settings)
+        return self._embedder
+
+    @property
+    def collection(self):
+        """The Chroma collection, opened on first use: an unchanged re-ingest never imports Chroma."""
+        if self._collection is None:
+            self._collection = store.open_collection(self.settings, self.embedder)
+        return self._collection
+
+    @property
+    def lexical(self) -> lexical.Writer:
+        """The BM25 index's writer for this run, opened on first write."""
+        if self._lexical is None:
+            self._lexical = lexical.Writer(self.settings.data_dir / "bm25")
+        return self._lexical
+
+    def close(self) -> None:
+        """Finish the BM25 index's merges and release its write lock."""
+        if self._lexical is not None:
+            self._lexical.close()
+            self._lexical = None
 
     def version(self, article: Article) -> str:
         """Version of an article under this pipeline: content and chunking settings."""
@@ -112,7 +142,7 @@ class Ingestor:
         rows = [{"id": a.id, "text_version": self.text_version(a), "published": a.published,
                  "date_source": a.date_source, "date_published": a.date_published,
                  "date_updated": a.date_updated} for a in batch]  # fmt: skip
-        self.catalog.update_dates(rows)
+        self.lexical.replace((), (), self.catalog.update_dates(rows))  # the index follows the generation
 
     @contextmanager
     def lock(self):
@@ -128,47 +158,78 @@ class Ingestor:
             fcntl.flock(handle, fcntl.LOCK_EX)
             try:
                 with self.catalog.ingest_lock(self.settings.collection):  # across machines on PostgreSQL
-                    yield
+                    try:
+                        yield
+                    finally:
+                        self.close()
             finally:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
     def recover(self) -> int:
         """Bring the vector store back in line with the record after an interrupted run."""
         ids = self.catalog.pending_ids()
+        folder = self.settings.data_dir / "bm25"
         if not ids:
+            if lexical.sync(self.catalog, folder) == "rebuilt":  # an existing store's first run
+                log.info("built the BM25 index from the record")
             return 0
         versions = self.catalog.hashes(ids)
         with store.guard(self.settings, "rolling back an interrupted ingest"):
             store.delete_ids(self.collection, store.stray_chunk_ids(self.collection, ids, versions))
+        lexical.sync(self.catalog, folder, self.lexical, pending=ids)
         self.catalog.clear_pending(ids)
         log.warning("recovered %d articles from an interrupted ingest", len(ids))
         return len(ids)
 
-    def story_index(self) -> stories.StoryIndex:
-        """The story index over everything stored, loaded once per run."""
+    def story_index(self, batch: list[tuple[Article, list[Chunk]]] = ()):
+        """The story index over the stored articles a batch can join: those dated within story_days of its
+        dates, and the undated (everything when the batch holds an undated article); loaded as needed."""
+        from ingest import stories
+
         if self.stories is None:
             self.stories = stories.StoryIndex(self.settings.story_threshold, self.settings.story_days)
-            for article_id, story_id, mh, vector, published in self.catalog.signatures():
-                if mh:
-                    vec = np.frombuffer(vector, dtype=np.float32) if vector else None
-                    self.stories.add(article_id, story_id, stories.from_bytes(mh), vec, published)
+            self._story_span: tuple[str, str] | None = None  # published range loaded, [lo, hi)
+            self._load_signatures(None, None, undated=True)
+        days = [stories._day(a.published) for a, _ in batch]
+        if not batch or None in days:
+            lo, hi = "", "\uffff"
+        else:
+            pad = timedelta(days=self.settings.story_days + 1)
+            lo, hi = (min(days) - pad).isoformat(), (max(days) + pad).isoformat()
+        span = self._story_span
+        if span is None:
+            self._load_signatures(lo, hi)
+            self._story_span = (lo, hi)
+        elif lo < span[0] or hi > span[1]:
+            if lo < span[0]:
+                self._load_signatures(lo, span[0])
+            if hi > span[1]:
+                self._load_signatures(span[1], hi)
+            self._story_span = (min(lo, span[0]), max(hi, span[1]))
         return self.stories
+
+    def _load_signatures(self, lo: str | None, hi: str | None, undated: bool = False) -> None:
+        """Add the stored articles published in [lo, hi) (or the undated ones) to the story index."""
+        from ingest import stories
+
+        for article_id, story_id, mh, vector, published in self.catalog.signatures(lo, hi, undated):
+            if mh:
+                vec = np.frombuffer(vector, dtype=np.float32) if vector else None
+                self.stories.add(article_id, story_id, stories.from_bytes(mh), vec, published)
 
     def write(self, batch: list[tuple[Article, list[Chunk]]], progress: Progress, report: Callable) -> None:
         """Embed and store a batch of new or changed articles, crash-safely."""
+        from ingest import stories
+
         versions = {a.id: self.version(a) for a, _ in batch}
         self.catalog.mark_pending(versions)
         old = self.catalog.chunk_ids(versions)
         chunks = [c for _, cs in batch for c in cs]
         started = time.perf_counter()
-        vectors = (
-            self.embedder.encode([c.embed_text for c in chunks])
-            if chunks
-            else np.zeros((0, self.embedder.dimension))
-        )
+        vectors = encode_unique(self.embedder, [c.embed_text for c in chunks])
         progress.chunks_done += len(chunks)
         progress.chunks_per_s = len(chunks) / max(time.perf_counter() - started, 1e-6)
-        rows, offset, index = [], 0, self.story_index()
+        rows, offset, index = [], 0, self.story_index(batch)
         ids, docs, metas = [], [], []
         for article, cs in batch:
             vecs = vectors[offset : offset + len(cs)]
@@ -184,7 +245,10 @@ class Ingestor:
                 metas.append(store.chunk_metadata(article, c, story, versions[article.id]))
         with store.guard(self.settings, "storing chunks"):
             store.upsert(self.collection, ids, vectors, docs, metas)
-        self.catalog.save(rows, versions, self.embedder.name, {a.id: self.text_version(a) for a, _ in batch})
+        generation = self.catalog.save(
+            rows, versions, self.embedder.name, {a.id: self.text_version(a) for a, _ in batch}
+        )
+        self.lexical.replace(versions, ((c.id, c.article_id, c.text) for c in chunks), generation)
         keep = set(ids)
         with store.guard(self.settings, "deleting replaced chunks"):
             store.delete_ids(self.collection, [cid for a in old.values() for cid in a if cid not in keep])
@@ -198,10 +262,38 @@ class Ingestor:
             return
         self.catalog.mark_pending(dict.fromkeys(ids, ""))
         chunk_ids = [cid for cs in self.catalog.chunk_ids(ids).values() for cid in cs]
-        self.catalog.remove(ids)
+        generation = self.catalog.remove(ids)
+        self.lexical.replace(ids, (), generation)
         with store.guard(self.settings, "deleting chunks of removed articles"):
             store.delete_ids(self.collection, chunk_ids)
         self.catalog.clear_pending(ids)
+
+
+@functools.lru_cache(maxsize=1)
+def _code_key() -> str:
+    """Hash of the ingest package's source: a parser or chunker change makes every file new again."""
+    here = Path(__file__).parent
+    return sha1(*(f.name + f.read_text(encoding="utf-8") for f in sorted(here.glob("*.py"))))
+
+
+def _file_key(path: Path, pipeline_key: str, max_file_mb: float) -> str | None:
+    """What makes a file's parse result the same as last time: its bytes, the code, the pipeline."""
+    try:
+        if path.stat().st_size > max_file_mb * 1024 * 1024:
+            return None
+        digest = hashlib.sha1(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+    return sha1(digest, _code_key(), pipeline_key, str(max_file_mb))[:20]
+
+
+def encode_unique(embedder, texts: list[str]) -> np.ndarray:
+    """Embeddings of texts, each distinct text encoded once (syndicated copies, repeated paragraphs)."""
+    if not texts:
+        return np.zeros((0, embedder.dimension), dtype=np.float32)
+    first: dict[str, int] = {}
+    where = np.fromiter((first.setdefault(t, len(first)) for t in texts), dtype=np.int64, count=len(texts))
+    return embedder.encode(list(first))[where]
 
 
 _WRITABLE_FIX = (
@@ -259,6 +351,7 @@ def ingest_paths(
     with ingestor.lock():
         ingestor.recover()
         seen: set[str] = set()
+        clean: dict[str, str] = {}  # file:<source> -> "<file key> <articles>" of files stored in full
         pending: list[tuple[Article, list[Chunk]]] = []
         pending_chunks = 0
         for path in files:
@@ -267,6 +360,18 @@ def ingest_paths(
             file_report = FileReport(shown)
             result.files.append(file_report)
             source = shown if names and str(path) in names else str(path.resolve())
+            key = None if names else _file_key(path, ingestor.pipeline_key, settings.max_file_mb)
+            known = ingestor.catalog.get_meta(f"file:{source}") if key else None
+            same = known and known.split(" ")[0] == key  # the same bytes, parser and pipeline as last time
+            if same and prune:  # nothing to prune only if the record holds no more of it than last time
+                same = len(ingestor.catalog.ids_from_source(source)) == int(known.split(" ")[1])
+            if same:
+                file_report.unchanged = int(known.split(" ")[1])
+                progress.articles_total += file_report.unchanged
+                progress.articles_done += file_report.unchanged
+                progress.files_done += 1
+                report(progress)
+                continue
             try:
                 parsed = parse_file(path, settings.max_file_mb, display_name=shown)
             except InputError as exc:
@@ -357,6 +462,8 @@ def ingest_paths(
                 gone = sorted(set(ingestor.catalog.ids_from_source(source)) - {a.id for a in parsed.articles})
                 ingestor.remove(gone)
                 result.pruned += len(gone)
+            if key and not file_report.failed and not parsed.errors:
+                clean[f"file:{source}"] = f"{key} {len(parsed.articles)}"
             progress.files_done += 1
             report(progress)
         if pending:
@@ -368,10 +475,8 @@ def ingest_paths(
             gone = _sources_gone(ingestor.catalog, folders, {str(f.resolve()) for f in files})
             ingestor.remove(gone)
             result.pruned += len(gone)
-        try:
-            lexical.load(ingestor.catalog, settings.data_dir / "bm25")
-        except OSError as exc:
-            raise StoreError(f"Cannot write the BM25 index in {settings.data_dir}: {exc}") from exc
+        if clean:  # only now is every article of these files stored
+            ingestor.catalog.set_meta(clean)
     result.seconds = time.perf_counter() - started
     return result
 
@@ -420,4 +525,7 @@ def store_stats(settings) -> dict:
         else str(settings.data_dir)
     )
     stats["last_ingest"] = cat.get_meta("last_ingest")
+    from ingest.backend import describe
+
+    stats["embedding_backend"] = describe(settings)
     return stats

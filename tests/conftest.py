@@ -96,11 +96,11 @@ def settings(tmp_path, model_cache):
 
 @pytest.fixture(scope="session")
 def real_embedder(model_cache):
-    """The real default embedding model (loaded once)."""
+    """The real default embedding model (loaded once), as int8 ONNX: auto's measuring is tested on its own."""
     from ingest.embed import load_embedder
     from newsdesk.settings import Settings
 
-    return load_embedder(Settings())
+    return load_embedder(Settings(embedding_backend="onnx"))
 
 
 @pytest.fixture

@@ -102,6 +102,7 @@ def serve(gguf: str, port: int) -> None:
 
     params = llama_params(gguf, threads=0, context=4096)
     params.port = port
+    params.n_predict = 128  # replies without max_tokens stop here: SmolLM2 can loop until the context is full
     server = xllamacpp.Server(params)  # noqa: F841 (serves while it lives)
     while True:
         time.sleep(3600)

@@ -9,6 +9,7 @@ import pytest
 from ingest.boilerplate import drop_boilerplate, is_boilerplate
 from ingest.clean import split_text_export, title_from_text, title_from_url
 from ingest.parse import parse_text
+from newsdesk.errors import InputError
 
 JUNK = [
     "1. How relevant is this ad to you?",
@@ -133,3 +134,10 @@ def test_drop_boilerplate_keeps_paragraphs():
 )
 def test_title_from_url_slug(url, title):
     assert title_from_url(url) == title
+
+
+def test_a_file_of_nothing_but_an_ad_survey_says_why_it_holds_no_article():
+    record = {"url": "https://www.cnn.com/2022/06/12/media/squid-game/index.html", "title": None,
+              "text": "\n\n".join(JUNK[:2])}  # fmt: skip
+    with pytest.raises(InputError, match=r"^x\.jsonl: no articles found \(line 1: only ad, survey"):
+        parse_text(json.dumps(record), "x.jsonl", "jsonl")

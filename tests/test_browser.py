@@ -145,7 +145,8 @@ def page():
 
 def picked(page) -> str:
     """The text the Sources page's article picker shows as chosen."""
-    return page.locator("[data-testid=stSelectbox] input").first.input_value()  # a combobox: its input shows it
+    # a combobox: its input shows the choice
+    return page.locator("[data-testid=stSelectbox] input").first.input_value()
 
 
 def go_to(page, name: str) -> None:

@@ -167,3 +167,106 @@ def test_bad_model_path_is_a_config_error(tmp_path, backend, monkeypatch):
 def test_resolve_model_path():
     assert os.path.isfile(os.path.join(embed.resolve_model_path(DEFAULT_MODEL), "modules.json"))
     assert embed.resolve_model_path("some/other-model") == "some/other-model"
+
+
+def test_onnx_fp32_agrees_with_torch_closely(torch_emb, cache_dir):
+    fp32 = embed.load_embedder(settings(embedding_backend="onnx-fp32"))
+    assert fp32.backend == "onnx-fp32"
+    texts = [*NEWS, " ".join(NEWS * 5)]
+    assert np.sum(torch_emb.encode(texts) * fp32.encode(texts), axis=1).min() >= 0.999
+
+
+class _Fake:
+    """A stand-in embedder whose vectors are the reference's, tilted by `noise`."""
+
+    dimension = 4
+
+    def __init__(self, backend, noise):
+        self.backend, self.noise, self.calls = backend, noise, 0
+
+    def encode(self, texts):
+        self.calls += 1
+        v = np.tile(np.array([1.0, 0.0, 0.0, 0.0], dtype=np.float32), (len(texts), 1))
+        v[:, 1] = self.noise
+        return v / np.linalg.norm(v, axis=1, keepdims=True)
+
+
+def test_auto_picks_the_fastest_backend_that_agrees_and_caches_it(tmp_path, monkeypatch):
+    from ingest import backend
+
+    made = []
+
+    def make(name, kind, device):
+        made.append(kind)
+        return _Fake(kind, {"torch": 0.0, "onnx-int8": 0.2, "onnx-fp32": 0.02}[kind])
+
+    rates = {"torch": 10.0, "onnx-int8": 40.0, "onnx-fp32": 20.0}
+    monkeypatch.setattr(backend, "candidates", lambda device, flags: ["onnx-int8", "onnx-fp32"])
+    monkeypatch.setattr(backend, "_rate", lambda emb, texts: (rates[emb.backend], emb.encode(texts)))
+    chosen = backend.choose(DEFAULT_MODEL, "cpu", make, tmp_path)
+    assert chosen.backend == "onnx-fp32"  # int8 is faster but agrees at cosine 0.98 only
+    files = list(tmp_path.glob("backend-cpu-*.json"))
+    assert len(files) == 1
+    saved = backend.read(files[0])
+    assert saved["backend"] == "onnx-fp32" and 0.999 <= saved["agreement"] < 1.0
+    assert saved["measured"]["onnx-int8"]["agreement"] < 0.999
+    made.clear()
+    again = backend.choose(DEFAULT_MODEL, "cpu", make, tmp_path)
+    assert again.backend == "onnx-fp32" and made == ["onnx-fp32"]  # read from the cache, nothing measured
+
+
+def test_auto_falls_back_to_fp32_torch_and_skips_failing_backends(monkeypatch):
+    from ingest import backend
+
+    def make(name, kind, device):
+        if kind == "bf16":
+            raise RuntimeError("no bf16 here")
+        return _Fake(kind, 0.0 if kind == "torch" else 0.5)
+
+    monkeypatch.setattr(backend, "candidates", lambda device, flags: ["onnx-int8", "bf16"])
+    monkeypatch.setattr(
+        backend, "_rate", lambda emb, texts: (50.0 if emb.backend != "torch" else 5.0, emb.encode(texts))
+    )
+    figures, _ = backend.measure(DEFAULT_MODEL, "cpu", make)
+    assert "error" in figures["bf16"] and backend.pick(figures) == "torch"
+
+
+def test_bf16_is_a_candidate_only_with_matrix_units():
+    from ingest import backend
+
+    assert "bf16" not in backend.candidates("cpu", {"avx2", "fma"})
+    assert "bf16" in backend.candidates("cpu", {"avx2", "amx_bf16"})
+    assert "bf16" in backend.candidates("cpu", {"avx512_bf16"})
+    assert backend.candidates("cuda", {"amx_bf16"}) == ["cuda-fp16"]
+
+
+def test_stats_show_the_cached_choice(tmp_path, monkeypatch):
+    from ingest import backend
+
+    monkeypatch.setattr(embed, "_cache_dir", lambda name: tmp_path)
+    s = settings(embedding_backend="auto")
+    assert backend.describe(s)["backend"] == "auto"
+    path, _ = backend._choice_path(tmp_path, DEFAULT_MODEL, "cpu")
+    path.write_text('{"backend": "onnx-fp32", "agreement": 0.99999, "at": "now", "measured": {}}')
+    shown = backend.describe(s)
+    assert shown["backend"] == "onnx-fp32" and shown["agreement"] == 0.99999
+    assert backend.describe(settings(embedding_backend="torch"))["backend"] == "torch"
+
+
+def test_identical_texts_are_embedded_once():
+    from ingest.pipeline import encode_unique
+
+    class Counting(_Fake):
+        def encode(self, texts):
+            self.seen = list(texts)
+            return np.eye(4, dtype=np.float32)[: len(texts)]
+
+    emb = Counting("torch", 0.0)
+    out = encode_unique(emb, ["a", "b", "a", "c", "b"])
+    assert emb.seen == ["a", "b", "c"]
+    assert (
+        np.array_equal(out[0], out[2])
+        and np.array_equal(out[1], out[4])
+        and not np.array_equal(out[0], out[1])
+    )
+    assert encode_unique(emb, []).shape == (0, 4)

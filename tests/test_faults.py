@@ -442,7 +442,10 @@ def test_cli_says_what_to_do_when_the_chroma_server_is_down(chroma, settings, re
     ingest_paths([batch], s, embedder=real_embedder)
     chroma["down"]()
     env = {"NEWSDESK_CHROMA_HOST": "127.0.0.1", "NEWSDESK_CHROMA_PORT": str(chroma["port"])}
-    runs = [cli(["ingest", str(batch)], s.data_dir, **env), cli(["ask", QUESTION], s.data_dir, **env)]
+    unchanged = cli(["ingest", str(batch)], s.data_dir, **env)  # nothing to write: Chroma is never opened
+    assert unchanged.communicate(timeout=300) and unchanged.returncode == 0
+    grown = _write_jsonl(tmp_path / "c.jsonl", _records(3))  # one new article: it must reach the server
+    runs = [cli(["ingest", str(grown)], s.data_dir, **env), cli(["ask", QUESTION], s.data_dir, **env)]
     for proc in runs:
         out, err = proc.communicate(timeout=300)
         assert proc.returncode == 1, (out, err)

@@ -111,7 +111,7 @@ def test_llama_cpp_dying_mid_stream_is_a_clear_error(seed_settings, gguf):
         get_components(settings, llm=_pinned_openai(settings, long))
         stream = stream_answer(XI, settings=settings)
         first = next(stream)
-        assert first.startswith("Xi")
+        assert first and long.startswith(first)  # the answer had begun to stream
         dying.kill()
         with pytest.raises(LLMError) as info:
             list(stream)
