@@ -307,6 +307,13 @@ class Catalog:
             self.set_meta({"generation": generation}, conn)
         return generation
 
+    def source_intact(self, source: str, n_articles: int) -> bool:
+        """Whether the record holds exactly n_articles from this file, none of them awaiting a migration."""
+        with self.engine.connect() as conn:
+            q = select(func.count(), func.count(articles.c.text_version)).where(articles.c.source == source)
+            total, versioned = conn.execute(q).one()
+        return total == n_articles == versioned
+
     def ids_from_source(self, source: str) -> list[str]:
         """Ids of the articles that came from one file."""
         with self.engine.connect() as conn:

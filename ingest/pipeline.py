@@ -363,8 +363,8 @@ def ingest_paths(
             key = None if names else _file_key(path, ingestor.pipeline_key, settings.max_file_mb)
             known = ingestor.catalog.get_meta(f"file:{source}") if key else None
             same = known and known.split(" ")[0] == key  # the same bytes, parser and pipeline as last time
-            if same and prune:  # nothing to prune only if the record holds no more of it than last time
-                same = len(ingestor.catalog.ids_from_source(source)) == int(known.split(" ")[1])
+            if same:  # and the record still holds all of it, none awaiting a migration (nothing to prune)
+                same = ingestor.catalog.source_intact(source, int(known.split(" ")[1]))
             if same:
                 file_report.unchanged = int(known.split(" ")[1])
                 progress.articles_total += file_report.unchanged
