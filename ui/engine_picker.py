@@ -34,8 +34,9 @@ def engine_picker(settings):
 
     current = session_settings(settings)
     names = engine_names()
+    chosen = current.llm  # a name the registry no longer has falls back to the first one
     name = st.selectbox(
-        "Engine", names, index=names.index(current.llm) if current.llm in names else 0, key="engine_name",
+        "Engine", names, index=names.index(chosen) if chosen in names else 0, key="engine_name",
         format_func=lambda n: n, help="; ".join(f"{n}: {engine_class(n).summary}" for n in names),
     )  # fmt: skip
     cls = engine_class(name)
