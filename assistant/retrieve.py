@@ -237,10 +237,11 @@ def _title_overlap(article: ArticleInfo, qterms: set[str], weights: dict[str, fl
 
 
 def expand(found: Retrieval, catalog, n_articles: int = 3) -> list[Passage]:
-    """The other chunks of the top articles, so a sentence beside the retrieved passage can answer too."""
+    """The other chunks of the context's top articles, so a sentence beside a retrieved passage can answer too."""
     have = {p.chunk_id for p in found.passages}
+    top = list({p.article.id: p.article for p in found.passages}.values())[:n_articles]
     out = []
-    for article, _, _ in found.articles[:n_articles]:
+    for article in top:
         for c in catalog.article_chunks(article.id):
             if c["id"] not in have:
                 out.append(Passage(c["id"], article, c["text"], int(c["start"]), int(c["end"])))
