@@ -17,20 +17,8 @@ sys.path[0] = str(ROOT)  # not bench/: bench/concurrent.py would shadow the stdl
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 SAMPLE = "shared/bench/rtqa-dev/articles/20220617.jsonl"
-SENTENCES = [
-    "The central bank raised its benchmark interest rate by half a percentage point on Wednesday.",
-    "Officials said the decision reflected persistent inflation and a labour market that remains tight.",
-    "Floodwaters forced thousands of residents from their homes along the river overnight.",
-    "Emergency crews worked through the night to restore power to about 40,000 customers.",
-    "Shares of the carmaker fell 8% after it cut its forecast for annual deliveries.",
-    "The company blamed supply-chain disruptions and higher prices for raw materials.",
-    "Lawmakers are expected to vote on the spending bill before the end of the month.",
-    "Negotiators from both parties met again on Tuesday but reported little progress.",
-    "The striker scored twice in the second half to send his team into the final.",
-    "Health authorities reported a rise in hospital admissions for the third week in a row.",
-    "The minister told reporters that talks with the unions would resume next week.",
-    "Analysts said the merger could face scrutiny from competition regulators in Europe.",
-]
+from ingest.backend import PROBE_SENTENCES as SENTENCES  # noqa: E402  (after the sys.path line)
+
 COLUMNS = [
     ("backend", "backend", "<10"),
     ("n", "n", ">5"),
