@@ -216,6 +216,7 @@ def test_eval_rows_and_covered_figures(tmp_path):
     assert figures(rows)["covered_questions"] == 2
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("question", "lead"),
     [
@@ -235,6 +236,7 @@ def test_seed_answers_lead_with_the_answer(seed_settings, question, lead):
     assert len({s.article_id for s in a.sources}) == len(a.sources)  # one card per article
 
 
+@pytest.mark.slow
 def test_seed_question_outside_the_articles_is_refused(seed_settings):
     from assistant import answer
 
