@@ -82,7 +82,7 @@ class Gathered:
     pool: list  # the passages the sentences come from: the context, then the top articles' other chunks
 
 
-def gather(standalone: str, filters, settings, comps, today: date, cutoff: date | None) -> Gathered:
+def gather(standalone: str, filters, settings, comps, corpus, today: date, cutoff: date | None) -> Gathered:
     """Dates read from the question, passages retrieved, sentences scored and the refusal evidence weighed."""
     used, query = apply_question_dates(standalone, filters, today)
     qvec = np.asarray(comps.embedder.embed_query(query), dtype=np.float32)
@@ -97,7 +97,6 @@ def gather(standalone: str, filters, settings, comps, today: date, cutoff: date 
             per_story=settings.per_story,
             current=is_current(standalone),
         )
-    corpus = comps.corpus()
     pool = found.passages + expand(found, comps.catalog)
     sentences = score_sentences(query, qvec, pool, comps.embedder, corpus.idf, comps.sentences)
     feats = features(query, found, sentences, corpus, today, standalone)
@@ -124,7 +123,7 @@ def stream_answer(
     newest = date.fromisoformat(iso_day(corpus.newest)) if corpus.newest else None
     today, notice = (explicit, "") if explicit else default_as_of(newest, date.today())
     standalone = engine.rewrite(question, history) if history else question
-    g = gather(standalone, filters, settings, comps, today, explicit or today)
+    g = gather(standalone, filters, settings, comps, corpus, today, explicit or today)
     used, found, sentences, feats, score = g.filters, g.found, g.sentences, g.features, g.score
     result = Answer(question=question, text="", engine=engine.name, standalone_question=standalone, filters=used,
                     evidence=round(score, 4), evidence_features={k: round(v, 4) for k, v in feats.items()},

@@ -104,22 +104,17 @@ def norm_url(url: str) -> str:
     return f"{host}{parts.path.rstrip('/')}{'?' + parts.query if parts.query else ''}".lower()
 
 
-def _norm_text(text: str) -> str:
-    """Lower case, quotes and extra spaces removed, for substring matching."""
-    return norm_text(text)
-
-
 def gold_rank(
     question: Question, retrieved: list[dict], chunk_text: Callable[[str], str] | None = None
 ) -> int | None:
     """1-based rank of the first retrieved article that is gold (by URL, or by holding an evidence fact)."""
     gold = {norm_url(u) for u in question.gold_urls}
-    facts = [_norm_text(f) for f in question.evidence]
+    facts = [norm_text(f) for f in question.evidence]
     for rank, item in enumerate(retrieved, 1):
         if gold and norm_url(item.get("url") or "") in gold:
             return rank
         if facts and chunk_text is not None:
-            text = _norm_text(chunk_text(item.get("chunk_id", "")) or "")
+            text = norm_text(chunk_text(item.get("chunk_id", "")) or "")
             if any(f in text for f in facts):
                 return rank
     return None

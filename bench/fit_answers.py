@@ -46,7 +46,7 @@ def collect(set_dir: Path, store: Path, cache: Path) -> list[dict]:
     out = []
     for i, q in enumerate(questions):
         today = date.fromisoformat(q.date) if q.date else date.today()
-        g = gather(q.text, None, settings, comps, today, today)
+        g = gather(q.text, None, settings, comps, comps.corpus(), today, today)
         qvec = comps.embedder.embed_query(g.query)
         out.append({"q": q, "query": g.query, "qvec": qvec, "found": g.found, "today": today,
                     "covered": bool(q.answer and not q.offcorpus and coverage.covered(q.text, q.answer, q.batch))})  # fmt: skip

@@ -189,17 +189,19 @@ class Catalog:
             if conn.execute(update(meta).where(meta.c.key == key).values(value=value)).rowcount == 0:
                 conn.execute(insert(meta).values(key=key, value=value))
 
-    def hashes(self, ids: Iterable[str]) -> dict[str, str]:
-        """Stored content hash of each known id."""
+    def _by_id(self, ids: Iterable[str], column) -> dict[str, object]:
+        """One articles column of each known id, read 500 ids at a time."""
         ids = list(ids)
-        found: dict[str, str] = {}
+        found: dict[str, object] = {}
         with self.engine.connect() as conn:
             for i in range(0, len(ids), 500):
-                rows = conn.execute(
-                    select(articles.c.id, articles.c.content_hash).where(articles.c.id.in_(ids[i : i + 500]))
-                )
-                found.update({r.id: r.content_hash for r in rows})
+                rows = conn.execute(select(articles.c.id, column).where(articles.c.id.in_(ids[i : i + 500])))
+                found.update((r[0], r[1]) for r in rows)
         return found
+
+    def hashes(self, ids: Iterable[str]) -> dict[str, str]:
+        """Stored content hash of each known id."""
+        return self._by_id(ids, articles.c.content_hash)
 
     def chunk_ids(self, article_ids: Iterable[str]) -> dict[str, list[str]]:
         """Stored chunk ids of each article."""
@@ -444,15 +446,7 @@ class Catalog:
 
     def raw_texts(self, ids: Iterable[str]) -> dict[str, str]:
         """The raw text kept for each of these articles."""
-        ids = list(ids)
-        found: dict[str, str] = {}
-        with self.engine.connect() as conn:
-            for i in range(0, len(ids), 500):
-                rows = conn.execute(
-                    select(articles.c.id, articles.c.raw).where(articles.c.id.in_(ids[i : i + 500]))
-                )
-                found.update({r.id: r.raw or "" for r in rows})
-        return found
+        return {k: v or "" for k, v in self._by_id(ids, articles.c.raw).items()}
 
     def stats(self) -> dict:
         """Counts and date range of what is stored."""
