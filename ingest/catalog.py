@@ -189,19 +189,21 @@ class Catalog:
             if conn.execute(update(meta).where(meta.c.key == key).values(value=value)).rowcount == 0:
                 conn.execute(insert(meta).values(key=key, value=value))
 
-    def _by_id(self, ids: Iterable[str], column) -> dict[str, object]:
-        """One articles column of each known id, read 500 ids at a time."""
+    def _rows_by_id(self, ids: Iterable[str], *columns) -> dict[str, object]:
+        """The id and these articles columns of each known id, read 500 ids at a time."""
         ids = list(ids)
         found: dict[str, object] = {}
         with self.engine.connect() as conn:
             for i in range(0, len(ids), 500):
-                rows = conn.execute(select(articles.c.id, column).where(articles.c.id.in_(ids[i : i + 500])))
-                found.update((r[0], r[1]) for r in rows)
+                rows = conn.execute(
+                    select(articles.c.id, *columns).where(articles.c.id.in_(ids[i : i + 500]))
+                )
+                found.update((r.id, r) for r in rows)
         return found
 
     def hashes(self, ids: Iterable[str]) -> dict[str, str]:
         """Stored content hash of each known id."""
-        return self._by_id(ids, articles.c.content_hash)
+        return {k: r.content_hash for k, r in self._rows_by_id(ids, articles.c.content_hash).items()}
 
     def chunk_ids(self, article_ids: Iterable[str]) -> dict[str, list[str]]:
         """Stored chunk ids of each article."""
@@ -278,15 +280,8 @@ class Catalog:
 
     def date_facts(self, ids: Iterable[str]) -> dict[str, dict]:
         """content_hash, text_version and the date columns of each known id."""
-        ids = list(ids)
-        cols = [articles.c.id, articles.c.content_hash, articles.c.text_version]
-        cols += [articles.c[k] for k in DATE_COLUMNS]
-        found: dict[str, dict] = {}
-        with self.engine.connect() as conn:
-            for i in range(0, len(ids), 500):
-                for r in conn.execute(select(*cols).where(articles.c.id.in_(ids[i : i + 500]))):
-                    found[r.id] = dict(r._mapping)
-        return found
+        cols = [articles.c.content_hash, articles.c.text_version, *(articles.c[k] for k in DATE_COLUMNS)]
+        return {k: dict(r._mapping) for k, r in self._rows_by_id(ids, *cols).items()}
 
     def update_dates(self, rows: list[dict]) -> str:
         """Write new dates (and text versions) of articles whose text is unchanged; returns the new generation."""
@@ -446,7 +441,7 @@ class Catalog:
 
     def raw_texts(self, ids: Iterable[str]) -> dict[str, str]:
         """The raw text kept for each of these articles."""
-        return {k: v or "" for k, v in self._by_id(ids, articles.c.raw).items()}
+        return {k: r.raw or "" for k, r in self._rows_by_id(ids, articles.c.raw).items()}
 
     def stats(self) -> dict:
         """Counts and date range of what is stored."""
