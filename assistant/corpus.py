@@ -11,6 +11,7 @@ import numpy as np
 from assistant.dates import day_number, iso_day, url_day
 from assistant.terms import term_set
 from assistant.types import Filters
+from ingest.models import article_key
 
 
 @dataclass
@@ -35,6 +36,7 @@ class Corpus:
 
     def __init__(self, catalog, lexical_index, generation: str):
         self.generation = generation
+        self.catalog = catalog
         self.lexical = lexical_index
         self.articles: dict[str, ArticleInfo] = {}
         self.stories: dict[str, list[str]] = {}
@@ -49,6 +51,7 @@ class Corpus:
                 self.stories[info.story_id].append(info.outlet)
             self.story_members.setdefault(info.story_id, []).append(info.id)
         self.newest = max((a.day for a in self.articles.values()), default=0)
+        self._by_key = {article_key(aid): aid for aid in self.articles}  # chunk id prefix -> article id
         ids, vectors = [], []
         for row in catalog.signatures():  # (article id, story id, minhash, vector, ...)
             article_id, vector = row[0], row[3]
@@ -83,6 +86,11 @@ class Corpus:
         """Number of chunks holding a stemmed term (read from the BM25 index)."""
         doc_freq = getattr(self.lexical, "doc_freq", None)
         return doc_freq(term) if doc_freq else 0
+
+    def article_of_chunk(self, chunk_id: str) -> ArticleInfo | None:
+        """The stored article a chunk id belongs to (None when the corpus does not hold it)."""
+        aid = self._by_key.get(chunk_id.split("-", 1)[0])
+        return self.articles.get(aid) if aid else None
 
     def allowed(self, filters: Filters | None, cutoff: date | None = None) -> set[str] | None:
         """Ids of the articles the filters and the as-of cutoff let through (None: all)."""

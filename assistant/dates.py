@@ -26,7 +26,10 @@ _PATTERNS = [
     ("my", _PREP + _MONTH + r",?\s+(?P<y>\d{4})"),
     ("y", r"(?P<prep>in|during|since|after|before|until|by)\s+(?P<y>(?:19|20)\d{2})(?![\w-])"),
     ("m", r"(?P<prep>in|during|since|after|before|until|by)\s+" + _MONTH + r"(?![\w-])(?!\s+\d)"),
-    ("wd", r"(?P<prep>on|last|this|since|after|before|until|by)\s+(?P<wd>" + "|".join(_WEEKDAYS) + r")(?!\s+\d)"),
+    (
+        "wd",
+        r"(?P<prep>on|last|this|since|after|before|until|by)\s+(?P<wd>" + "|".join(_WEEKDAYS) + r")(?!\s+\d)",
+    ),
     ("ago", _N + r"\s+" + _UNIT + r"\s+ago"),
     ("past", r"(?:in\s+|over\s+|during\s+)?the\s+(?:past|last)\s+" + _N + r"\s+" + _UNIT),
     (

@@ -14,7 +14,8 @@ from assistant.types import Filters
 
 RRF_K = 60
 ARTICLE_WEIGHTS = {"dense": 1.0, "bm25": 1.0, "vector": 0.5, "title": 0.5}
-WHERE_MAX_IDS = 300  # filters this selective go to Chroma as a where clause; others are applied in Python
+DENSE_OVERFETCH = 2000  # nearest chunks fetched at most when a filter is given, filtered here
+EXACT_ARTICLES = 30  # a filter leaving too few: every chunk of this many nearest allowed articles is scored
 
 
 @dataclass
@@ -62,32 +63,39 @@ class Retriever:
         self.fetch_k = fetch_k
         self.recency_boost = recency_boost
 
-    def _dense(self, qvec: np.ndarray, allowed: set[str] | None) -> list[Passage]:
-        """Chunks nearest the question vector, over-fetched unfiltered unless the filter is very selective."""
-        where, n = None, self.fetch_k
-        if allowed is not None:
-            share = len(allowed) / max(len(self.corpus.articles), 1)
-            if len(allowed) <= WHERE_MAX_IDS and share < 0.25:
-                where = (
-                    {"article_id": {"$in": sorted(allowed)}}
-                    if len(allowed) > 1
-                    else {"article_id": next(iter(allowed), "")}
-                )
-            else:
-                n = min(1000, int(self.fetch_k / max(share, 0.1)))
+    def _dense(self, qvec: np.ndarray, allowed: set[str] | None, nearest: list[str]) -> list[Passage]:
+        """Chunks nearest the question vector (ids and scores; text comes later, for the chunks kept).
+
+        With a filter the nearest chunks are over-fetched and filtered here (Chroma's metadata filter is slow);
+        when that leaves too few, every chunk of the allowed articles nearest by mean vector is scored exactly.
+        """
         if allowed is not None and not allowed:
             return []
-        hits = self.vectorstore.similarity_search_by_vector_with_relevance_scores(
-            qvec.tolist(), k=n, filter=where
-        )
+        collection, n = self.vectorstore._collection, self.fetch_k  # the langchain store's Chroma collection
+        if allowed is not None:
+            share = len(allowed) / max(len(self.corpus.articles), 1)
+            n = min(DENSE_OVERFETCH, math.ceil(self.fetch_k / max(share, 1e-6)))
+        got = collection.query(query_embeddings=[qvec.tolist()], n_results=n, include=["distances"])
+        scores = dict(zip(got["ids"][0], (1.0 - float(d) for d in got["distances"][0]), strict=True))
+        if allowed is not None:
+            scores = {
+                c: v for c, v in scores.items() if (a := self.corpus.article_of_chunk(c)) and a.id in allowed
+            }
+            if len(scores) < self.fetch_k and nearest:
+                ids = [
+                    c for cs in self.corpus.catalog.chunk_ids(nearest[:EXACT_ARTICLES]).values() for c in cs
+                ]
+                exact = collection.get(ids=ids, include=["embeddings"]) if ids else {"ids": []}
+                if exact["ids"]:
+                    vecs = np.asarray(exact["embeddings"], dtype=np.float32)
+                    cos = vecs @ qvec / np.maximum(np.linalg.norm(vecs, axis=1) * np.linalg.norm(qvec), 1e-9)
+                    scores.update(zip(exact["ids"], cos.tolist(), strict=True))
         out = []
-        for doc, distance in hits:
-            md = doc.metadata
-            article = self.corpus.articles.get(md.get("article_id", ""))
+        for cid, score in sorted(scores.items(), key=lambda kv: -kv[1]):
+            article = self.corpus.article_of_chunk(cid)
             if article is None or (allowed is not None and article.id not in allowed):
                 continue
-            out.append(Passage(doc.id, article, doc.page_content, int(md.get("start", 0)), int(md.get("end", 0)),
-                               dense=1.0 - float(distance), dense_rank=len(out) + 1))  # fmt: skip
+            out.append(Passage(cid, article, "", 0, 0, dense=score, dense_rank=len(out) + 1))
             if len(out) >= self.fetch_k:
                 break
         return out
@@ -100,17 +108,14 @@ class Retriever:
         share = len(allowed) / max(len(self.corpus.articles), 1) if allowed is not None else 1.0
         return self.corpus.lexical.search(content or query, self.fetch_k, allowed=allowed, share=share)
 
-    def _fetch(self, chunk_ids: list[str]) -> dict[str, Passage]:
-        """Text and metadata of chunks found only by BM25."""
-        if not chunk_ids:
-            return {}
-        got = self.vectorstore.get(ids=chunk_ids, include=["documents", "metadatas"])
-        out = {}
-        for cid, text, md in zip(got["ids"], got["documents"], got["metadatas"], strict=True):
-            article = self.corpus.articles.get((md or {}).get("article_id", ""))
-            if article is not None and text is not None:
-                out[cid] = Passage(cid, article, text, int(md.get("start", 0)), int(md.get("end", 0)))
-        return out
+    def _fill(self, passages: list[Passage]) -> set[str]:
+        """Read the text and span of these passages from the record; the chunk ids it no longer holds."""
+        want = {p.chunk_id for p in passages if not p.text}
+        found = self.corpus.catalog.chunk_texts(want) if want else {}
+        for p in passages:
+            if p.chunk_id in found:
+                p.text, p.start, p.end = found[p.chunk_id]
+        return want - set(found)
 
     def _recency(self, article: ArticleInfo, as_of: date) -> float:
         """Recency bonus, halving every week before as_of (0 when off or undated)."""
@@ -140,16 +145,16 @@ class Retriever:
         """Rank chunks and articles for a question; cutoff drops articles dated after it; current (a question
         about now) puts the newest coverage of each story above older coverage of it."""
         allowed = self.corpus.allowed(filters, cutoff)
-        dense = self._dense(qvec, allowed)
+        nearest = self._article_vectors(qvec, allowed)
+        dense = self._dense(qvec, allowed, nearest)
         lexical = self._bm25(query, allowed)
         by_id = {p.chunk_id: p for p in dense}
-        extra = self._fetch([cid for cid, _ in lexical if cid not in by_id])
         for rank, (cid, score) in enumerate(lexical, 1):
-            p = by_id.get(cid) or extra.get(cid)
-            if p is None:
-                continue
-            p.bm25, p.bm25_rank = score, rank
-            by_id.setdefault(cid, p)
+            p = by_id.get(cid)
+            if p is None and (article := self.corpus.article_of_chunk(cid)) is not None:
+                p = by_id[cid] = Passage(cid, article, "", 0, 0)
+            if p is not None:
+                p.bm25, p.bm25_rank = score, rank
         result = Retrieval(candidates=len(by_id))
         if not by_id:
             return result
@@ -160,7 +165,7 @@ class Retriever:
             s = signals.setdefault(p.article.id, {})
             s["dense"] = max(s.get("dense", 0.0), _rrf(p.dense_rank))
             s["bm25"] = max(s.get("bm25", 0.0), _rrf(p.bm25_rank))
-        for rank, aid in enumerate(self._article_vectors(qvec, allowed), 1):
+        for rank, aid in enumerate(nearest, 1):
             if aid in signals:
                 signals[aid]["vector"] = _rrf(rank)
         qterms = term_set(query)
@@ -180,16 +185,21 @@ class Retriever:
         for p in by_id.values():
             p.score = article_score[p.article.id] + _rrf(p.dense_rank) + _rrf(p.bm25_rank)
         ranked = sorted(by_id.values(), key=lambda p: -p.score)
-        best: dict[str, Passage] = {}
-        for p in ranked:
-            best.setdefault(p.article.id, p)
-        result.articles = [(best[a].article, article_score[a], best[a].chunk_id)
-                           for a in sorted(best, key=lambda a: -article_score[a])][:n_articles]  # fmt: skip
-        result.best = [best[a.id] for a, _, _ in result.articles]
+        for _ in range(3):  # a chunk the index holds but the store lost (an ingest in flight) drops out
+            best: dict[str, Passage] = {}
+            for p in ranked:
+                best.setdefault(p.article.id, p)
+            result.articles = [(best[a].article, article_score[a], best[a].chunk_id)
+                               for a in sorted(best, key=lambda a: -article_score[a])][:n_articles]  # fmt: skip
+            result.best = [best[a.id] for a, _, _ in result.articles]
+            result.passages = _context(ranked, top_k, per_story)
+            gone = self._fill(result.passages + result.best)
+            if not gone:
+                break
+            ranked = [p for p in ranked if p.chunk_id not in gone]
         dense_top = {p.article.id for p in dense[:5]}
         bm25_top = {by_id[c].article.id for c, _ in lexical[:5] if c in by_id}
         result.agreement = len(dense_top & bm25_top) / 5 if dense_top and bm25_top else 0.0
-        result.passages = _context(ranked, top_k, per_story)
         return result
 
     def _article_vectors(self, qvec: np.ndarray, allowed: set[str] | None, n: int = 50) -> list[str]:

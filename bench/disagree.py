@@ -54,7 +54,9 @@ def main() -> None:
         print("-", case["question"], "->", case["line"])
     if args.rows:
         rows = [{"fired": True, **c} for c in fired] + [{"fired": False, **c} for c in pairs]
-        args.rows.write_text("".join(json.dumps(c, ensure_ascii=False) + "\n" for c in rows), encoding="utf-8")
+        args.rows.write_text(
+            "".join(json.dumps(c, ensure_ascii=False) + "\n" for c in rows), encoding="utf-8"
+        )
 
 
 if __name__ == "__main__":

@@ -70,7 +70,7 @@ def variant(record: dict, copy: int, rng: random.Random) -> dict:
     """Copy `copy` of an article: its sentences reordered in part and thinned, dated `copy` weeks later."""
     if copy == 0:
         return record
-    sents = _SENT.split(record["text"])
+    sents = [_drop_word(s, rng) for s in _SENT.split(record["text"])]  # no line of two copies alike
     keep = [s for s in sents if rng.random() > 0.15] or sents
     i = rng.randrange(len(keep))
     keep = keep[i:] + keep[:i]
@@ -84,10 +84,25 @@ def variant(record: dict, copy: int, rng: random.Random) -> dict:
     }
 
 
-def _settings(folder: Path):
+def _drop_word(sentence: str, rng: random.Random) -> str:
+    """The sentence without one of its words, chosen at random (kept whole when short)."""
+    words = sentence.split(" ")
+    if len(words) >= 6:
+        del words[rng.randrange(len(words))]
+    return " ".join(words)
+
+
+def _stored_chunks(settings) -> int:
+    """Chunks the store's record holds."""
+    from ingest.catalog import Catalog
+
+    return Catalog(settings.record_url).stats()["chunks"]
+
+
+def _settings(folder: Path, collection: str = "newsdesk"):
     from newsdesk.settings import Settings
 
-    return Settings(data_dir=folder, ingest_batch_chunks=4000)
+    return Settings(data_dir=folder, ingest_batch_chunks=4000, collection=collection)
 
 
 def build(folder: Path, n_chunks: int, source: Path) -> dict:
@@ -99,26 +114,33 @@ def build(folder: Path, n_chunks: int, source: Path) -> dict:
     settings, emb = _settings(folder / "store"), RandomEmbedder()
     work = folder / "input"
     work.mkdir(parents=True, exist_ok=True)
-    batch = [variant(a, 999, rng) for a in base[:200]]
-    (folder / "batch.jsonl").write_text("\n".join(json.dumps(a) for a in batch) + "\n")
-    started, chunks, copy = time.perf_counter(), 0, 0
+    _write_batch(folder, base, 999)
+    started, chunks, copy, part = time.perf_counter(), 0, 0, max(200, min(2000, n_chunks // 150))
     while chunks < n_chunks:
         recs = []
         for a in base:
             recs.append(variant(a, copy, rng))
-            if len(recs) >= 400:
-                chunks += _ingest(recs, work, settings, emb)
-                recs = []
+            if len(recs) >= part:
+                _ingest(recs, work, settings, emb)
+                recs, chunks = [], _stored_chunks(settings)
                 if chunks >= n_chunks:
                     break
         if recs and chunks < n_chunks:
-            chunks += _ingest(recs, work, settings, emb)
+            _ingest(recs, work, settings, emb)
+            chunks = _stored_chunks(settings)
         copy += 1
         print(f"  built {chunks} chunks, {time.perf_counter() - started:.0f} s", file=sys.stderr)
     return {"chunks": chunks, "build_s": round(time.perf_counter() - started, 1)}
 
 
+def _write_batch(folder: Path, base: list[dict], copy: int) -> None:
+    """The 200-article batch that is added last, as copy `copy` of the first 200 articles."""
+    batch = [variant(a, copy, random.Random(copy)) for a in base[:200]]
+    (folder / "batch.jsonl").write_text("\n".join(json.dumps(a) for a in batch) + "\n")
+
+
 def _ingest(records: list[dict], work: Path, settings, emb) -> int:
+    """Ingest these records as one file; chunks written."""
     from ingest.pipeline import ingest_paths
 
     path = work / "part.jsonl"
@@ -126,12 +148,13 @@ def _ingest(records: list[dict], work: Path, settings, emb) -> int:
     return ingest_paths([path], settings, embedder=emb).chunks
 
 
-def batch(folder: Path, target: Path) -> dict:
-    """Seconds to ingest the kept-aside 200-article batch into the store in target."""
+def batch(folder: Path, target: Path, collection: str) -> dict:
+    """Seconds to ingest the kept-aside 200-article batch into the store in target (this collection)."""
     from ingest.pipeline import ingest_paths
 
     started = time.perf_counter()
-    result = ingest_paths([folder / "batch.jsonl"], _settings(target), embedder=RandomEmbedder())
+    settings = _settings(target, collection)
+    result = ingest_paths([folder / "batch.jsonl"], settings, embedder=RandomEmbedder())
     return {"seconds": round(time.perf_counter() - started, 2), "chunks": result.chunks}
 
 
@@ -184,26 +207,33 @@ def main() -> None:
     )
     ap.add_argument("--set", default=str(shared / "bench" / "rtqa-train"))
     ap.add_argument("--dir", default="", help="work folder (default: a new temporary one, deleted after)")
+    ap.add_argument("--reuse", action="store_true", help="measure the store already built in --dir")
     ap.add_argument("--phase", nargs="+", help=argparse.SUPPRESS)
     args = ap.parse_args()
     source = Path(args.set)
     if args.phase:
         kind, folder = args.phase[0], Path(args.phase[1])
         got = {"build": lambda: build(folder, args.chunks, source), "query": lambda: query(folder, source),
-               "batch": lambda: batch(folder, Path(args.phase[2]))}[kind]()  # fmt: skip
+               "batch": lambda: batch(folder, Path(args.phase[2]), (args.phase[3:] or ["newsdesk"])[0])}[kind]()  # fmt: skip
         print(json.dumps(got))
         return
     folder = Path(args.dir) if args.dir else Path(tempfile.mkdtemp(prefix="newsdesk-scale-"))
     try:
-        built = _phase("build", str(folder), "--chunks", str(args.chunks), "--set", str(source))
+        if args.reuse:  # the last run added its batch: this run adds a new one
+            _write_batch(folder, _articles(source), 1000 + int(time.time()) % 100_000)
+            built = {"chunks": _stored_chunks(_settings(folder / "store")), "build_s": None}
+        else:
+            built = _phase("build", str(folder), "--chunks", str(args.chunks), "--set", str(source))
         asked = _phase("query", str(folder), "--set", str(source))
-        full = _phase("batch", str(folder), str(folder / "store"))
-        empty = _phase("batch", str(folder), str(folder / "empty"))
+        full = _phase("batch", str(folder), str(folder / "store"), "newsdesk")
+        empty_name = f"scale-empty-{os.getpid()}"  # a collection of its own on a server
+        empty = _phase("batch", str(folder), str(folder / empty_name), empty_name)
     finally:
         if not args.dir:
             shutil.rmtree(folder, ignore_errors=True)
     figures = {**built, "query_p50_ms": asked["query_p50_ms"], "query_p95_ms": asked["query_p95_ms"],
                "batch_ingest_s": full["seconds"], "batch_ingest_s_empty": empty["seconds"],
+               "batch_chunks_empty": empty["chunks"],
                "rss_mb": asked["rss_mb"], "answer_load_s": asked["load_s"], "batch_chunks": full["chunks"],
                "cpus": os.cpu_count(), "chroma": os.environ.get("NEWSDESK_CHROMA_HOST") or "embedded"}  # fmt: skip
     if not args.json:

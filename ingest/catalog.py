@@ -189,21 +189,27 @@ class Catalog:
             if conn.execute(update(meta).where(meta.c.key == key).values(value=value)).rowcount == 0:
                 conn.execute(insert(meta).values(key=key, value=value))
 
-    def _rows_by_id(self, ids: Iterable[str], *columns) -> dict[str, object]:
-        """The id and these articles columns of each known id, read 500 ids at a time."""
+    def _rows_by_id(self, ids: Iterable[str], *columns, table: Table = articles) -> dict[str, object]:
+        """The id and these columns of each known id of the table (articles by default), 500 ids at a time."""
         ids = list(ids)
         found: dict[str, object] = {}
         with self.engine.connect() as conn:
             for i in range(0, len(ids), 500):
-                rows = conn.execute(
-                    select(articles.c.id, *columns).where(articles.c.id.in_(ids[i : i + 500]))
-                )
+                rows = conn.execute(select(table.c.id, *columns).where(table.c.id.in_(ids[i : i + 500])))
                 found.update((r.id, r) for r in rows)
         return found
 
     def hashes(self, ids: Iterable[str]) -> dict[str, str]:
         """Stored content hash of each known id."""
         return {k: r.content_hash for k, r in self._rows_by_id(ids, articles.c.content_hash).items()}
+
+    def chunk_texts(self, ids: Iterable[str]) -> dict[str, tuple[str, int, int]]:
+        """(text, start, end) of each of these chunks the record holds."""
+        c = chunks.c
+        return {
+            k: (r.text, r.start, r.end)
+            for k, r in self._rows_by_id(ids, c.text, c.start, c.end, table=chunks).items()
+        }
 
     def chunk_ids(self, article_ids: Iterable[str]) -> dict[str, list[str]]:
         """Stored chunk ids of each article."""

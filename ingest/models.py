@@ -11,6 +11,11 @@ def sha1(*parts: str | None) -> str:
     return hashlib.sha1("\x1f".join(p or "" for p in parts).encode("utf-8")).hexdigest()
 
 
+def article_key(article_id: str) -> str:
+    """The article's part of its chunks' ids: what a chunk id starts with, up to the first hyphen."""
+    return sha1(article_id)[:16]
+
+
 @dataclass
 class Article:
     """One news article, cleaned, with the raw text kept."""
@@ -58,7 +63,7 @@ class Chunk:
     @property
     def id(self) -> str:
         """Chunk id from article key, version and position: a new version never overwrites an old one."""
-        return f"{sha1(self.article_id)[:16]}-{self.version[:10]}-{self.index}"
+        return f"{article_key(self.article_id)}-{self.version[:10]}-{self.index}"
 
 
 @dataclass

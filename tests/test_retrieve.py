@@ -126,3 +126,21 @@ def test_bm25_index_is_loaded_once_not_rebuilt_per_query(store, monkeypatch):
     monkeypatch.setattr(lexical, "load", lambda *a, **k: pytest.fail("BM25 reloaded at query time"))
     for q in ("Arlen marathon", "bakery", "council budget"):
         assert search(comps, q).passages
+
+
+def test_selective_filter_scores_allowed_chunks_exactly(store, monkeypatch):
+    import assistant.retrieve as retrieve
+
+    _, comps = store
+    monkeypatch.setattr(retrieve, "DENSE_OVERFETCH", 1)  # the nearest chunk alone: the filter drops it
+    r = search(comps, "Brisk river flood residents", filters=Filters(outlets=["courier"]))
+    assert r.passages and {p.article.outlet for p in r.passages} == {"Courier"}
+    assert any(p.dense_rank for p in r.passages), "allowed chunks missing from the dense list"
+
+
+def test_passages_carry_the_recorded_text_and_span(store):
+    _, comps = store
+    r = search(comps, "Who won the Arlen marathon?")
+    for p in r.passages + r.best:
+        stored = {c["id"]: c for c in comps.catalog.article_chunks(p.article.id)}[p.chunk_id]
+        assert (p.text, p.start, p.end) == (stored["text"], stored["start"], stored["end"]) and p.text
