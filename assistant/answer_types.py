@@ -107,17 +107,26 @@ _NUMBER_WORDS = "|".join(
         reverse=True,
     )
 )  # longest first, so "three-quarters" is not read as "three"
-_SCALE = r"(?:\s*(?:%|percent(?:age points?)?|million|billion|trillion|thousand|hundred|bn|m\b))?"
+_SCALE = (
+    r"(?:\s*(?:%|percent(?:age points?)?|basis points?|million|billion|trillion|thousand|hundred|bn|m\b))?"
+)
+_UNIT = (
+    r"(?-i:\s+(?:[a-z]+-)?[a-z]{3,})"  # the lower-case word after a number ("rials"), not a name ("James")
+)
 _NUMBER_RE = re.compile(
-    rf"(?:[$£€¥]\s?)?\b\d[\d,]*(?:\.\d+)?{_SCALE}(?:\s+(?:[a-z]+-)?(?:[a-z]{{3,}}))?"
+    rf"(?:[$£€¥]\s?)?\b\d[\d,]*(?:\.\d+)?{_SCALE}{_UNIT}?"
     rf"|\b(?:{_NUMBER_WORDS})(?:[- ](?:{_NUMBER_WORDS}))*{_SCALE}"
-    r"(?:\s+of\s+a\s+(?:percentage\s+)?point|\s+(?:[a-z]+-)?[a-z]{3,})?",
+    rf"(?:\s+of\s+a\s+(?:percentage\s+)?point|{_UNIT})?",
     re.I,
 )
 _REPORTED = re.compile(
     r"\b(?:said|says|reported|told|announced|wrote|added|stated|confirmed)\s+(?:on\s+|late\s+|early\s+)?$"
 )
-_QUOTED = re.compile(r"[“\"‘']([^“”\"‘’']{2,80})[”\"’']")
+_QUOTED = re.compile(  # a quoted title: paired marks, not an apostrophe inside a word ("Marshall's")
+    r"(?<!\w)(?:“([^“”]{2,80})”|\"([^\"]{2,80})\"|‘([^‘’]{2,80})’(?!\w)|'([^']{2,80})'(?!\w))"
+)
+_DAY_OF_MONTH = re.compile(rf"\b(?:{_MONTHS})\s*$")  # "Aug. 31": a date, not a count
+_VERB_UNIT = re.compile(r"\s+[a-z]+(?:ed|ing)$")  # "31 triggered", "5 remaining": a verb, not a unit
 _REASON_RE = re.compile(
     r"\b(?:because(?: of)?|due to|as a result of|in order to|so that|after|amid|over|following|since)\s+"
     r"([^.;:!?]{6,160})",
@@ -230,7 +239,8 @@ def candidates(sentence: str, kind: str, question: str) -> list[Candidate]:
         found = [(m.start(), m.end(), m.group()) for m in _TIME_RE.finditer(sentence)
                  if not _REPORTED.search(sentence[max(0, m.start() - 30) : m.start()])]  # fmt: skip
     elif kind == NUMBER:
-        found = [(m.start(), m.end(), _trim_unit(m.group())) for m in _NUMBER_RE.finditer(sentence)]
+        found = [(m.start(), m.end(), _trim_unit(m.group())) for m in _NUMBER_RE.finditer(sentence)
+                 if not _DAY_OF_MONTH.search(sentence[max(0, m.start() - 12) : m.start()])]  # fmt: skip
         found = [(s, s + len(t), t) for s, _, t in found if not re.fullmatch(r"(?:19|20)\d\d", t)]
     elif kind == REASON:
         found = [(m.start(), m.end(), m.group()) for m in _REASON_RE.finditer(sentence)]
@@ -244,12 +254,18 @@ def candidates(sentence: str, kind: str, question: str) -> list[Candidate]:
         elif kind == ORG:
             found = [x for x in spans if not is_place(x[2])]
         else:
-            found = [(m.start(1), m.end(1), m.group(1)) for m in _QUOTED.finditer(sentence)] + spans
+            quoted = [
+                next((m.start(i), m.end(i)) for i in range(1, 5) if m.group(i))
+                for m in _QUOTED.finditer(sentence)
+            ]
+            quoted = [(a, a + len(sentence[a:b].rstrip(",.;: "))) for a, b in quoted]  # "Laverne & Shirley,"
+            found = [(a, b, sentence[a:b]) for a, b in quoted if b > a and not sentence[a].isspace()] + spans
     return [Candidate(s, e, t, kind) for s, e, t in found if _novel(t, qterms, qlow)]
 
 
 def _trim_unit(text: str) -> str:
     """A number phrase without a trailing stopword ("700,000 rials" stays, "30 of" becomes "30")."""
+    text = _VERB_UNIT.sub("", text) if text[:1].isdigit() or text[:1] in "$£€¥" else text
     parts = text.split()
     while len(parts) > 1 and parts[-1].lower() in STOP:
         parts = parts[:-1]

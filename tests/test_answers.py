@@ -53,6 +53,23 @@ def test_number_candidates_keep_units_and_fractions():
     assert "700,000 rials" in got and "three-quarters of a percentage point" in got
 
 
+def test_a_day_of_the_month_or_a_verb_is_not_a_count():
+    s = "The escape from the prison Aug. 31 triggered a manhunt; he eluded capture for 13 days and 5 remaining."
+    assert _texts(s, at.NUMBER, "How many days did he evade capture?") == ["13", "5"]
+
+
+def test_a_number_s_unit_is_a_lower_case_word_or_basis_points():
+    got = _texts("It cost $10 billion James Webb said; rates rose 25 basis points.", at.NUMBER, "How much?")
+    assert got == ["$10 billion", "25 basis points"]
+
+
+def test_quoted_titles_are_paired_marks_not_apostrophes():
+    s = 'Williams, who played Shirley opposite Penny Marshall\'s Laverne on "Laverne & Shirley," was in “American Graffiti”.'
+    got = _texts(s, at.NAME, "She also appeared in which of these films?")
+    assert got[:2] == ["Laverne & Shirley", "American Graffiti"]
+    assert not any(t.startswith("s ") for t in got)
+
+
 def test_candidates_the_question_already_holds_are_not_answers():
     s = "Chinese President Xi Jinping is preparing to visit Moscow for a summit with Putin."
     assert "Xi Jinping" not in _texts(s, at.PERSON, "When will Xi Jinping visit Moscow?")
