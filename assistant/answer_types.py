@@ -125,6 +125,7 @@ _REPORTED = re.compile(
 _QUOTED = re.compile(  # a quoted title: paired marks, not an apostrophe inside a word ("Marshall's")
     r"(?<!\w)(?:“([^“”]{2,80})”|\"([^\"]{2,80})\"|‘([^‘’]{2,80})’(?!\w)|'([^']{2,80})'(?!\w))"
 )
+_ASKS_OUTLET = re.compile(r"\b(?:news|network|newspaper|outlet|broadcaster|channel|magazine|agency)\b", re.I)
 _DAY_OF_MONTH = re.compile(rf"\b(?:{_MONTHS})\s*$")  # "Aug. 31": a date, not a count
 _VERB_UNIT = re.compile(r"\s+[a-z]+(?:ed|ing)$")  # "31 triggered", "5 remaining": a verb, not a unit
 _REASON_RE = re.compile(
@@ -260,7 +261,27 @@ def candidates(sentence: str, kind: str, question: str) -> list[Candidate]:
             ]
             quoted = [(a, a + len(sentence[a:b].rstrip(",.;: "))) for a, b in quoted]  # "Laverne & Shirley,"
             found = [(a, b, sentence[a:b]) for a, b in quoted if b > a and not sentence[a].isspace()] + spans
+    if kind in (PERSON, ORG, NAME) and not _ASKS_OUTLET.search(
+        question
+    ):  # "told CNN": the source, not the answer
+        found = [x for x in found if not is_news_outlet(x[2])]
     return [Candidate(s, e, t, kind) for s, e, t in found if _novel(t, qterms, qlow)]
+
+
+@functools.lru_cache(maxsize=1)
+def _outlets() -> frozenset[str]:
+    """Lower-cased names and codes of the news outlets and wire services ingest knows."""
+    from ingest.outlets import KNOWN_CODES
+
+    return frozenset(
+        {*map(str.casefold, KNOWN_CODES), *map(str.casefold, KNOWN_CODES.values()), "associated press"}
+    )
+
+
+def is_news_outlet(text: str) -> bool:
+    """True when a name is a known news outlet or wire service ("CNN", "Reuters", "The New York Times")."""
+    t = text.casefold().strip()
+    return t in _outlets() or t.removeprefix("the ") in _outlets()
 
 
 def _trim_unit(text: str) -> str:

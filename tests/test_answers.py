@@ -63,6 +63,12 @@ def test_a_number_s_unit_is_a_lower_case_word_or_basis_points():
     assert got == ["$10 billion", "25 basis points"]
 
 
+def test_the_outlet_quoted_is_not_the_answer_unless_asked_for():
+    s = "The Buffalo Bills safety collapsed, officials told Reuters and CNN."
+    assert _texts(s, at.ORG, "Hamlin plays for which team?") == ["Buffalo Bills"]
+    assert "Reuters" in _texts(s, at.ORG, "Which news agency first reported it?")
+
+
 def test_quoted_titles_are_paired_marks_not_apostrophes():
     s = 'Williams, who played Shirley opposite Penny Marshall\'s Laverne on "Laverne & Shirley," was in “American Graffiti”.'
     got = _texts(s, at.NAME, "She also appeared in which of these films?")
