@@ -179,6 +179,7 @@ def run_eval(questions: list[Question], settings, k: int = 10, ask: Callable | N
             "sources": [{"n": s.n, "title": s.title, "text": s.text, "span": list(s.span)} for s in a.sources],
             "strict": answer_states(a, q.answer) if scored else None,
             "lenient": answer_holds(a, q.answer) if scored else None, "ms": ms,
+            "short": bool(scored and not a.refused and a.short_answer and holds(a.short_answer, q.answer)),
             "rank": gold_rank(q, a.retrieved, chunk_text) if (q.gold_urls or q.evidence) else None,
             "gold": bool(q.gold_urls or q.evidence), "has_answer": scored,
             "holds": answer_holds(a, q.answer) if scored else None,
@@ -210,6 +211,7 @@ def figures(rows: list[dict], k: int = 10) -> dict:
         "covered_questions": len(covered),
         "strict_recall_covered": ratio([r for r in covered if r["strict"]], covered),
         "lenient_recall_covered": ratio([r for r in covered if r["lenient"]], covered),
+        "short_recall_covered": ratio([r for r in covered if r["short"]], covered),
         "false_refusal_covered": ratio([r for r in covered if r["refused"]], covered),
         "refusal_offcorpus": ratio([r for r in off if r["refused"]], off),
         "refusal_not_covered": ratio([r for r in uncovered if r["refused"]], uncovered),
@@ -225,7 +227,7 @@ def figures(rows: list[dict], k: int = 10) -> dict:
 
 
 _ROW_KEYS = ("id", "question", "offcorpus", "covered", "refused", "answer", "short_answer", "sources", "strict",
-             "lenient", "ms")  # fmt: skip
+             "lenient", "short", "ms")  # fmt: skip
 
 
 def write_rows(path: str | Path, rows: list[dict]) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from dataclasses import dataclass
 
@@ -213,7 +214,10 @@ def test_strict_recall_reads_the_answer_text_only():
 
 def test_eval_rows_and_covered_figures(tmp_path):
     answers = {
-        "q1": _answer("April [1]. Xi could visit in April [1].", "Xi could visit in April"),
+        "q1": dataclasses.replace(
+            _answer("April [1]. Xi could visit in April [1].", "Xi could visit in April"),
+            short_answer="April",
+        ),
         "q2": _answer("Xi will visit [1].", "Xi could visit in May"),
         "q3": _answer("The ingested articles don't cover this.", refused=True),
     }
@@ -230,6 +234,7 @@ def test_eval_rows_and_covered_figures(tmp_path):
     figs, rows = run_eval(qs, None, ask=lambda text, settings, as_of: answers[text], coverage=Cov())
     assert figs["strict_recall_covered"] == 0.5 and figs["lenient_recall_covered"] == 1.0
     assert figs["false_refusal_covered"] == 0.0 and figs["refusal_offcorpus"] == 1.0
+    assert figs["short_recall_covered"] == 0.5  # q1's short answer holds it; q2 has none
     out = tmp_path / "rows.jsonl"
     write_rows(out, rows)
     first = json.loads(out.read_text().splitlines()[0])
