@@ -182,30 +182,24 @@ class Ingestor:
         return len(ids)
 
     def story_index(self, batch: list[tuple[Article, list[Chunk]]] = ()):
-        """The story index over the stored articles a batch can join: those dated within story_days of its
+        """The story index over the stored articles a batch can join: those dated within story_days of one of its
         dates, and the undated (everything when the batch holds an undated article); loaded as needed."""
         from ingest import stories
 
         if self.stories is None:
             self.stories = stories.StoryIndex(self.settings.story_threshold, self.settings.story_days)
-            self._story_span: tuple[str, str] | None = None  # published range loaded, [lo, hi)
+            self._story_spans: list[tuple[str, str]] = []  # published ranges loaded, [lo, hi), merged
             self._load_signatures(None, None, undated=True)
         days = [stories._day(a.published) for a, _ in batch]
         if not batch or None in days:
-            lo, hi = "", "\uffff"
-        else:
+            want = [("", "\uffff")]
+        else:  # a window around each date, not one from the first to the last: a spread batch loads little
             pad = timedelta(days=self.settings.story_days + 1)
-            lo, hi = (min(days) - pad).isoformat(), (max(days) + pad).isoformat()
-        span = self._story_span
-        if span is None:
-            self._load_signatures(lo, hi)
-            self._story_span = (lo, hi)
-        elif lo < span[0] or hi > span[1]:
-            if lo < span[0]:
-                self._load_signatures(lo, span[0])
-            if hi > span[1]:
-                self._load_signatures(span[1], hi)
-            self._story_span = (min(lo, span[0]), max(hi, span[1]))
+            want = stories.merge_spans([((d - pad).isoformat(), (d + pad).isoformat()) for d in set(days)])
+        for span in want:
+            for lo, hi in stories.missing_spans(span, self._story_spans):
+                self._load_signatures(lo, hi)
+        self._story_spans = stories.merge_spans(self._story_spans + want)
         return self.stories
 
     def _load_signatures(self, lo: str | None, hi: str | None, undated: bool = False) -> None:

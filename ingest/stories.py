@@ -205,3 +205,29 @@ class StoryIndex:
         if vector is None or other_vec is None:
             return min(1.0, mh.jaccard(self.signatures[other]) * 2)
         return float(np.dot(vector, other_vec))
+
+
+def merge_spans(spans: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Half-open [lo, hi) ranges sorted, with overlapping or touching ones joined."""
+    out: list[tuple[str, str]] = []
+    for lo, hi in sorted(spans):
+        if out and lo <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], hi))
+        else:
+            out.append((lo, hi))
+    return out
+
+
+def missing_spans(span: tuple[str, str], have: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The parts of the range span that the merged ranges in have do not cover."""
+    lo, hi = span
+    out = []
+    for a, b in have:
+        if b <= lo or a >= hi:
+            continue
+        if a > lo:
+            out.append((lo, a))
+        lo = max(lo, b)
+    if lo < hi:
+        out.append((lo, hi))
+    return out

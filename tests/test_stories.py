@@ -38,3 +38,26 @@ def test_paraphrase_joins_story_unless_dates_are_far_apart():
 def test_signature_round_trips_through_bytes():
     mh = signature("Rate hike", BODY)
     assert from_bytes(to_bytes(mh)).jaccard(mh) == 1.0
+
+
+def test_a_spread_batch_loads_a_window_around_each_date_not_the_range_between(tmp_path, fake_embedder):
+    from ingest.models import Article
+    from ingest.pipeline import Ingestor
+    from newsdesk.settings import Settings
+
+    ingestor = Ingestor(Settings(data_dir=tmp_path / "store", story_days=3), fake_embedder)
+    calls = []
+    ingestor._load_signatures = lambda lo, hi, undated=False: calls.append((lo, hi, undated))
+    dated = lambda day: (Article("t", "b", published=day), [])  # noqa: E731
+    ingestor.story_index([dated("2023-01-10"), dated("2023-12-10")])
+    assert calls == [
+        (None, None, True),
+        ("2023-01-06", "2023-01-14", False),
+        ("2023-12-06", "2023-12-14", False),
+    ]
+    calls.clear()
+    ingestor.story_index([dated("2023-01-12")])  # only the part not loaded yet
+    assert calls == [("2023-01-14", "2023-01-16", False)]
+    calls.clear()
+    ingestor.story_index([dated("2023-01-11")])
+    assert calls == []
