@@ -70,17 +70,20 @@ def variant(record: dict, copy: int, rng: random.Random) -> dict:
     """Copy `copy` of an article: its sentences reordered in part and thinned, dated `copy` weeks later."""
     if copy == 0:
         return record
-    sents = [_drop_word(s, rng) for s in _SENT.split(record["text"])]  # no line of two copies alike
+    sents = [_drop_word(s, rng) for s in _SENT.split(record["text"])]
     keep = [s for s in sents if rng.random() > 0.15] or sents
     i = rng.randrange(len(keep))
     keep = keep[i:] + keep[:i]
     day = date.fromisoformat(record["published"]) if record.get("published") else date(2023, 1, 1)
+    day += timedelta(weeks=copy)
     return {
         **record,
         "url": f"{record['url']}#v{copy}",
         "title": f"{record.get('title') or 'Untitled'} ({copy})",
-        "text": " ".join(keep),
-        "published": (day + timedelta(weeks=copy)).isoformat(),
+        # a dateline: a line holding a date is never an outlet's recurring boilerplate, so a copy of a short
+        # article does not make its older copies' lines recur (which would re-store them)
+        "text": f"{day:%B} {day.day}, {day.year} - " + " ".join(keep),
+        "published": day.isoformat(),
     }
 
 

@@ -22,10 +22,12 @@ class Settings(BaseSettings):
         DEFAULT_MODEL,
         description="sentence-transformers model name or path; the default is the bundled all-MiniLM-L6-v2.",
     )
-    embedding_backend: Literal["auto", "torch", "onnx", "onnx-int8", "onnx-fp32", "bf16", "cuda-fp16"] = Field(
-        "auto",
-        description="auto: the fastest backend agreeing with fp32 at cosine >= 0.999, measured once per machine; "
-        "torch (fp32), onnx / onnx-int8, onnx-fp32, bf16 (CPU autocast), cuda-fp16.",
+    embedding_backend: Literal["auto", "torch", "onnx", "onnx-int8", "onnx-fp32", "bf16", "cuda-fp16"] = (
+        Field(
+            "auto",
+            description="auto: the fastest backend agreeing with fp32 at cosine >= 0.999, measured once per machine; "
+            "torch (fp32), onnx / onnx-int8, onnx-fp32, bf16 (CPU autocast), cuda-fp16.",
+        )
     )
     device: str = Field("auto", description="auto (cuda when present), cpu or cuda.")
     embed_batch_size: int = Field(32, description="Chunks per embedding batch.")

@@ -276,7 +276,10 @@ def test_sources_page_lists_searches_and_shows_chunks(seeded):
 def test_sources_story_view_and_stored_dates(seeded):
     at = app("sources")
     table = at.dataframe[0].value
-    assert set(table["date from"]) == {"metadata", "none"}  # the JSON records carry dates, the seed texts none
+    assert set(table["date from"]) == {
+        "metadata",
+        "none",
+    }  # the JSON records carry dates, the seed texts none
     assert (table["published"].notna() == (table["date from"] != "none")).all()
     at.text_input(key="search").set_value("img").run()
     story = at.dataframe[1].value
