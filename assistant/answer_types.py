@@ -126,6 +126,7 @@ _QUOTED = re.compile(  # a quoted title: paired marks, not an apostrophe inside 
     r"(?<!\w)(?:“([^“”]{2,80})”|\"([^\"]{2,80})\"|‘([^‘’]{2,80})’(?!\w)|'([^']{2,80})'(?!\w))"
 )
 _ASKS_OUTLET = re.compile(r"\b(?:news|network|newspaper|outlet|broadcaster|channel|magazine|agency)\b", re.I)
+_NAME_JOINS = {" for ", " and ", " & ", " of the "}  # words that join two name runs into one name
 _DAY_OF_MONTH = re.compile(rf"\b(?:{_MONTHS})\s*$")  # "Aug. 31": a date, not a count
 _VERB_UNIT = re.compile(r"\s+[a-z]+(?:ed|ing)$")  # "31 triggered", "5 remaining": a verb, not a unit
 _REASON_RE = re.compile(
@@ -219,7 +220,14 @@ def _name_spans(sentence: str) -> list[tuple[int, int, str]]:
         pos = i + len(name)
         if _NOT_NAMES.match(name):
             continue
-        out.append((i, i + len(name), name))
+        if sentence[max(0, i - 4) : i] == "New ":  # "New" is a stopword: "New York", not "York"
+            i, name = i - 4, "New " + name
+        joined = (
+            out and sentence[out[-1][1] : i] in _NAME_JOINS
+        )  # "Centers for Disease Control", "Sweden and Finland"
+        if joined and not (is_news_outlet(out[-1][2]) or is_news_outlet(name)):
+            i = out.pop()[0]
+        out.append((i, i + len(sentence[i:pos]), sentence[i:pos]))
     return out
 
 

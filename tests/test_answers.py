@@ -70,6 +70,13 @@ def test_the_outlet_quoted_is_not_the_answer_unless_asked_for():
     assert "Reuters" in _texts(s, at.ORG, "Which news agency first reported it?")
 
 
+def test_name_runs_keep_new_and_join_across_for_and():
+    s = "New York officials and the US Centers for Disease Control and Prevention said Sweden and Finland joined."
+    assert _texts(s, at.PLACE, "Which city's officials spoke?")[0] == "New York"
+    assert "US Centers for Disease Control and Prevention" in _texts(s, at.ORG, "Which agency said it?")
+    assert "Sweden and Finland" in _texts(s, at.PLACE, "Which two countries joined the alliance?")
+
+
 def test_quoted_titles_are_paired_marks_not_apostrophes():
     s = 'Williams, who played Shirley opposite Penny Marshall\'s Laverne on "Laverne & Shirley," was in “American Graffiti”.'
     got = _texts(s, at.NAME, "She also appeared in which of these films?")
