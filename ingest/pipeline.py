@@ -136,9 +136,7 @@ class Ingestor:
         return row["content_hash"] == self.version(replace(article, published=row["published"]))
 
     def update_dates(self, batch: list[Article]) -> None:
-        """Store newly found dates of unchanged articles: chunk metadata first, then the record."""
-        with store.guard(self.settings, "updating chunk dates"):
-            store.update_dates(self.collection, {a.id: a for a in batch})
+        """Store newly found dates of unchanged articles in the record (Chroma holds no dates: nothing to embed)."""
         rows = [{"id": a.id, "text_version": self.text_version(a), "published": a.published,
                  "date_source": a.date_source, "date_published": a.date_published,
                  "date_updated": a.date_updated} for a in batch]  # fmt: skip
@@ -236,7 +234,7 @@ class Ingestor:
             for c in cs:
                 ids.append(c.id)
                 docs.append(c.text)
-                metas.append(store.chunk_metadata(article, c, story, versions[article.id]))
+                metas.append(store.chunk_metadata(article.id, versions[article.id]))
         with store.guard(self.settings, "storing chunks"):
             store.upsert(self.collection, ids, vectors, docs, metas)
         generation = self.catalog.save(

@@ -13,7 +13,6 @@ from pathlib import Path
 
 import numpy as np
 
-from ingest.models import Article, Chunk
 from newsdesk.errors import ModelMismatchError, NewsdeskError, StoreError
 
 log = logging.getLogger(__name__)
@@ -189,33 +188,10 @@ def open_collection(settings, embedder, create: bool = True):
     return collection
 
 
-def day_number(published: str | None) -> int:
-    """YYYY-MM-DD as the integer YYYYMMDD (0 when unknown), for range filters."""
-    if not published or len(published) < 10:
-        return 0
-    try:
-        return int(published[:10].replace("-", ""))
-    except ValueError:
-        return 0
-
-
-def chunk_metadata(article: Article, chunk: Chunk, story_id: str, version: str) -> dict:
-    """Chroma metadata of one chunk; Chroma takes no None values."""
-    return {
-        "article_id": article.id,
-        "chunk_index": chunk.index,
-        "title": article.title,
-        "outlet": article.outlet or "",
-        "published": article.published or "",
-        "published_day": day_number(article.published),
-        "date_source": article.date_source or "none",
-        "url": article.url or "",
-        "story_id": story_id,
-        "start": chunk.start,
-        "end": chunk.end,
-        "source": article.source,
-        "version": version,
-    }
+def chunk_metadata(article_id: str, version: str) -> dict:
+    """Chroma metadata of one chunk: what recovery needs (its article and version). Titles, dates, spans and
+    text are read from the record, so re-dating an article touches no vector and Chroma's writes stay lean."""
+    return {"article_id": article_id, "version": version}
 
 
 def upsert(
@@ -230,21 +206,6 @@ def upsert(
             documents=documents[i : i + step],
             metadatas=metadatas[i : i + step],
         )
-
-
-def update_dates(collection, article_dates: dict[str, Article]) -> None:
-    """Rewrite the date metadata of these articles' chunks in place: no embedding."""
-    items = list(article_dates)
-    for i in range(0, len(items), 100):
-        got = collection.get(where={"article_id": {"$in": items[i : i + 100]}}, include=["metadatas"])
-        if not got["ids"]:
-            continue
-        metas = []
-        for md in got["metadatas"]:
-            a = article_dates[md["article_id"]]
-            metas.append({**md, "published": a.published or "", "published_day": day_number(a.published),
-                          "date_source": a.date_source or "none"})  # fmt: skip
-        collection.update(ids=got["ids"], metadatas=metas)
 
 
 def delete_ids(collection, ids: Iterable[str]) -> None:
