@@ -80,9 +80,9 @@ def variant(record: dict, copy: int, rng: random.Random) -> dict:
         **record,
         "url": f"{record['url']}#v{copy}",
         "title": f"{record.get('title') or 'Untitled'} ({copy})",
-        # a dateline: a line holding a date is never an outlet's recurring boilerplate, so a copy of a short
-        # article does not make its older copies' lines recur (which would re-store them)
-        "text": f"{day:%B} {day.day}, {day.year} - " + " ".join(keep),
+        # one line opening with a dateline: a line holding a date is never an outlet's recurring boilerplate,
+        # so a copy does not make its older copies' lines recur (which would re-store them)
+        "text": f"{day:%B} {day.day}, {day.year} - " + " ".join(" ".join(keep).split()),  # one line
         "published": day.isoformat(),
     }
 
