@@ -222,9 +222,8 @@ def _name_spans(sentence: str) -> list[tuple[int, int, str]]:
             continue
         if sentence[max(0, i - 4) : i] == "New ":  # "New" is a stopword: "New York", not "York"
             i, name = i - 4, "New " + name
-        joined = (
-            out and sentence[out[-1][1] : i] in _NAME_JOINS
-        )  # "Centers for Disease Control", "Sweden and Finland"
+        # "Centers for Disease Control", "Sweden and Finland"
+        joined = out and sentence[out[-1][1] : i] in _NAME_JOINS
         if joined and not (is_news_outlet(out[-1][2]) or is_news_outlet(name)):
             i = out.pop()[0]
         out.append((i, i + len(sentence[i:pos]), sentence[i:pos]))
@@ -269,9 +268,7 @@ def candidates(sentence: str, kind: str, question: str) -> list[Candidate]:
             ]
             quoted = [(a, a + len(sentence[a:b].rstrip(",.;: "))) for a, b in quoted]  # "Laverne & Shirley,"
             found = [(a, b, sentence[a:b]) for a, b in quoted if b > a and not sentence[a].isspace()] + spans
-    if kind in (PERSON, ORG, NAME) and not _ASKS_OUTLET.search(
-        question
-    ):  # "told CNN": the source, not the answer
+    if kind in (PERSON, ORG, NAME) and not _ASKS_OUTLET.search(question):  # "told CNN": the source
         found = [x for x in found if not is_news_outlet(x[2])]
     return [Candidate(s, e, t, kind) for s, e, t in found if _novel(t, qterms, qlow)]
 

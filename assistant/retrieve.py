@@ -76,29 +76,23 @@ class Retriever:
             share = len(allowed) / max(len(self.corpus.articles), 1)
             n = min(DENSE_OVERFETCH, math.ceil(self.fetch_k / max(share, 1e-6)))
         got = collection.query(query_embeddings=[qvec.tolist()], n_results=n, include=["distances"])
-        scores = dict(zip(got["ids"][0], (1.0 - float(d) for d in got["distances"][0]), strict=True))
-        if allowed is not None:
-            scores = {
-                c: v for c, v in scores.items() if (a := self.corpus.article_of_chunk(c)) and a.id in allowed
-            }
-            if len(scores) < self.fetch_k and nearest:
-                ids = [
-                    c for cs in self.corpus.catalog.chunk_ids(nearest[:EXACT_ARTICLES]).values() for c in cs
-                ]
-                exact = collection.get(ids=ids, include=["embeddings"]) if ids else {"ids": []}
-                if exact["ids"]:
-                    vecs = np.asarray(exact["embeddings"], dtype=np.float32)
-                    cos = vecs @ qvec / np.maximum(np.linalg.norm(vecs, axis=1) * np.linalg.norm(qvec), 1e-9)
-                    scores.update(zip(exact["ids"], cos.tolist(), strict=True))
-        out = []
-        for cid, score in sorted(scores.items(), key=lambda kv: -kv[1]):
+        found: dict[str, tuple[ArticleInfo, float]] = {}  # chunk id -> (article, cosine)
+        for cid, distance in zip(got["ids"][0], got["distances"][0], strict=True):
             article = self.corpus.article_of_chunk(cid)
-            if article is None or (allowed is not None and article.id not in allowed):
-                continue
-            out.append(Passage(cid, article, "", 0, 0, dense=score, dense_rank=len(out) + 1))
-            if len(out) >= self.fetch_k:
-                break
-        return out
+            if article is not None and (allowed is None or article.id in allowed):
+                found[cid] = (article, 1.0 - float(distance))
+        if allowed is not None and len(found) < self.fetch_k and nearest:
+            ids = [c for cs in self.corpus.catalog.chunk_ids(nearest[:EXACT_ARTICLES]).values() for c in cs]
+            exact = collection.get(ids=ids, include=["embeddings"]) if ids else {"ids": []}
+            if exact["ids"]:
+                vecs = np.asarray(exact["embeddings"], dtype=np.float32)
+                cos = vecs @ qvec / np.maximum(np.linalg.norm(vecs, axis=1) * np.linalg.norm(qvec), 1e-9)
+                for cid, score in zip(exact["ids"], cos.tolist(), strict=True):
+                    if (article := self.corpus.article_of_chunk(cid)) is not None:
+                        found[cid] = (article, score)
+        ranked = sorted(found.items(), key=lambda kv: -kv[1][1])[: self.fetch_k]
+        return [Passage(cid, a, "", 0, 0, dense=score, dense_rank=rank)
+                for rank, (cid, (a, score)) in enumerate(ranked, 1)]  # fmt: skip
 
     def _bm25(self, query: str, allowed: set[str] | None) -> list[tuple[str, float]]:
         """BM25 hits (chunk id, score), only of allowed articles when given."""

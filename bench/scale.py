@@ -82,7 +82,7 @@ def variant(record: dict, copy: int, rng: random.Random) -> dict:
         "title": f"{record.get('title') or 'Untitled'} ({copy})",
         # one line opening with a dateline: a line holding a date is never an outlet's recurring boilerplate,
         # so a copy does not make its older copies' lines recur (which would re-store them)
-        "text": f"{day:%B} {day.day}, {day.year} - " + " ".join(" ".join(keep).split()),  # one line
+        "text": f"{day:%B} {day.day}, {day.year} - " + " ".join(" ".join(keep).split()),
         "published": day.isoformat(),
     }
 
@@ -142,13 +142,13 @@ def _write_batch(folder: Path, base: list[dict], copy: int) -> None:
     (folder / "batch.jsonl").write_text("\n".join(json.dumps(a) for a in batch) + "\n")
 
 
-def _ingest(records: list[dict], work: Path, settings, emb) -> int:
-    """Ingest these records as one file; chunks written."""
+def _ingest(records: list[dict], work: Path, settings, emb) -> None:
+    """Ingest these records as one file."""
     from ingest.pipeline import ingest_paths
 
     path = work / "part.jsonl"
     path.write_text("\n".join(json.dumps(r) for r in records) + "\n")
-    return ingest_paths([path], settings, embedder=emb).chunks
+    ingest_paths([path], settings, embedder=emb)
 
 
 def batch(folder: Path, target: Path, collection: str) -> dict:
@@ -217,7 +217,7 @@ def main() -> None:
     if args.phase:
         kind, folder = args.phase[0], Path(args.phase[1])
         got = {"build": lambda: build(folder, args.chunks, source), "query": lambda: query(folder, source),
-               "batch": lambda: batch(folder, Path(args.phase[2]), (args.phase[3:] or ["newsdesk"])[0])}[kind]()  # fmt: skip
+               "batch": lambda: batch(folder, Path(args.phase[2]), args.phase[3])}[kind]()  # fmt: skip
         print(json.dumps(got))
         return
     folder = Path(args.dir) if args.dir else Path(tempfile.mkdtemp(prefix="newsdesk-scale-"))
