@@ -16,6 +16,7 @@ RRF_K = 60
 ARTICLE_WEIGHTS = {"dense": 1.0, "bm25": 1.0, "vector": 0.5, "title": 0.5}
 DENSE_OVERFETCH = 2000  # nearest chunks fetched at most when a filter is given, filtered here
 EXACT_ARTICLES = 30  # a filter leaving too few: every chunk of this many nearest allowed articles is scored
+EXPAND_NEAR = 2  # answer sentences come from the lead and chunks this near a retrieved one (bench: no loss)
 
 
 @dataclass
@@ -240,13 +241,16 @@ def _title_overlap(article: ArticleInfo, qterms: set[str], weights: dict[str, fl
     return sum(weights[t] for t in qterms & article.title_terms) / total
 
 
-def expand(found: Retrieval, catalog, n_articles: int = 3) -> list[Passage]:
-    """The other chunks of the context's top articles, so a sentence beside a retrieved passage can answer too."""
+def expand(found: Retrieval, catalog, n_articles: int = 3, near: int = EXPAND_NEAR) -> list[Passage]:
+    """The lead and the chunks near the retrieved ones of the context's top articles, so a sentence beside a
+    retrieved passage can answer too."""
     have = {p.chunk_id for p in found.passages}
     top = list({p.article.id: p.article for p in found.passages}.values())[:n_articles]
     out = []
     for article in top:
-        for c in catalog.article_chunks(article.id):
-            if c["id"] not in have:
+        rows = catalog.article_chunks(article.id)
+        anchors = [k for k, c in enumerate(rows) if c["id"] in have]
+        for k, c in enumerate(rows):
+            if c["id"] not in have and (k == 0 or any(abs(k - a) <= near for a in anchors)):
                 out.append(Passage(c["id"], article, c["text"], int(c["start"]), int(c["end"])))
     return out

@@ -41,13 +41,54 @@ class Sentence:
     features: dict = field(default_factory=dict)
 
 
-class SentenceCache:
-    """Embeddings of sentences already seen, so repeated passages cost nothing."""
+@dataclass(frozen=True)
+class Part:
+    """What a passage's usable sentence is, whatever the question: span, tidied text, terms, names."""
 
-    def __init__(self, size: int = 20000):
-        self.size = size
+    start: int
+    end: int
+    text: str
+    terms: frozenset  # stemmed content terms with country variants
+    own: tuple  # stemmed content terms in order, duplicates kept
+    names: tuple
+
+
+def passage_parts(text: str) -> tuple[Part, ...]:
+    """The usable sentences of a passage's text: long enough, with letters, not a teaser or navigation line."""
+    out = []
+    for s, e in split_sentences(text):
+        raw = text[s:e]
+        if len(raw) < 25 or not _LETTERS.search(raw) or not is_reporting(raw):
+            continue
+        tidied = tidy(raw)
+        own = tuple(content_terms(tidied))
+        out.append(Part(s, e, tidied, frozenset(with_variants(set(own))), own, tuple(names(tidied))))
+    return tuple(out)
+
+
+class SentenceCache:
+    """Embeddings and analysed sentences of passages already seen, so repeated passages cost little."""
+
+    def __init__(self, size: int = 20000, passages: int = 4000):
+        self.size, self.passages = size, passages
         self.data: OrderedDict[tuple, np.ndarray] = OrderedDict()
+        self.parts: OrderedDict[tuple, tuple[Part, ...]] = OrderedDict()
         self.lock = threading.Lock()
+
+    def passage_parts(self, chunk_id: str, text: str) -> tuple[Part, ...]:
+        """A passage's usable sentences, analysed once per chunk text."""
+        key = (chunk_id, text)
+        with self.lock:
+            found = self.parts.get(key)
+            if found is not None:
+                self.parts.move_to_end(key)
+                return found
+        found = passage_parts(text)
+        with self.lock:
+            self.parts[key] = found
+            while len(self.parts) > self.passages:
+                self.parts.popitem(last=False)
+        return found
 
     def encode(self, embedder, keys: list[tuple], texts: list[str]) -> np.ndarray:
         """Vectors for texts, computing only the missing ones."""
@@ -55,7 +96,7 @@ class SentenceCache:
             found = {k: self.data[k] for k in keys if k in self.data}
         missing = [i for i, k in enumerate(keys) if k not in found]
         if missing:
-            vecs = embedder.encode([texts[i] for i in missing])
+            vecs = embedder.encode([texts[i] for i in missing], batch_size=4)  # less padding: faster here
             for i, v in zip(missing, vecs, strict=True):
                 found[keys[i]] = np.asarray(v, dtype=np.float32)
         with self.lock:
@@ -106,16 +147,11 @@ def score_sentences(query: str, qvec: np.ndarray, passages: list, embedder, idf,
     for i, p in enumerate(passages):
         title_terms = with_variants(p.article.title_terms)
         prev_ov = 0.0
-        for s, e in split_sentences(p.text):
-            raw = p.text[s:e]
-            if len(raw) < 25 or not _LETTERS.search(raw) or not is_reporting(raw):
-                continue
-            text = tidy(raw)
-            terms = with_variants(term_set(text))
+        for part in cache.passage_parts(p.chunk_id, p.text):
+            s, text, terms, own = part.start, part.text, part.terms, part.own
             ov = overlap(qterms, terms, weights)
             cands = at.candidates(text, kind, query)
-            own = content_terms(text)
-            novel_names = [n for n in names(text) if n.casefold() not in qnames]
+            novel_names = [n for n in part.names if n.casefold() not in qnames]
             f = {
                 "overlap": ov,
                 "overlap_title": overlap(qterms, terms | title_terms, weights),
@@ -138,7 +174,7 @@ def score_sentences(query: str, qvec: np.ndarray, passages: list, embedder, idf,
                 **{f"kind_{kind}_match": float(bool(cands))},
             }
             prev_ov = ov
-            found.append(Sentence(i, s, e, text, ov, terms=frozenset(terms), candidates=cands, features=f))
+            found.append(Sentence(i, s, part.end, text, ov, terms=terms, candidates=cands, features=f))
     if not found:
         return []
     for x in found:
