@@ -222,7 +222,7 @@ class Ingestor:
         progress.chunks_done += len(chunks)
         progress.chunks_per_s = len(chunks) / max(time.perf_counter() - started, 1e-6)
         rows, offset, index = [], 0, self.story_index(batch)
-        ids, docs, metas = [], [], []
+        ids, metas = [], []
         for article, cs in batch:
             vecs = vectors[offset : offset + len(cs)]
             offset += len(cs)
@@ -233,10 +233,9 @@ class Ingestor:
             rows.append((article, cs, story, stories.to_bytes(mh), mean.tobytes()))
             for c in cs:
                 ids.append(c.id)
-                docs.append(c.text)
                 metas.append(store.chunk_metadata(article.id, versions[article.id]))
         with store.guard(self.settings, "storing chunks"):
-            store.upsert(self.collection, ids, vectors, docs, metas)
+            store.upsert(self.collection, ids, vectors, metas)
         generation = self.catalog.save(
             rows, versions, self.embedder.name, {a.id: self.text_version(a) for a, _ in batch}
         )

@@ -30,14 +30,16 @@ class Settings(BaseSettings):
         )
     )
     device: str = Field("auto", description="auto (cuda when present), cpu or cuda.")
-    embed_batch_size: int = Field(32, description="Chunks per embedding batch.")
+    embed_batch_size: int = Field(
+        16, description="Chunks per embedding batch (16 pads less than 32: faster on CPU, measured)."
+    )
     chunk_tokens: int = Field(220, description="Largest chunk, in tokens of the embedder's tokenizer.")
     chunk_min_tokens: int = Field(180, description="A chunk is closed once past this size at a sentence end.")
     chunk_overlap_tokens: int = Field(
         40, description="Up to this many tokens of whole sentences repeat between chunks."
     )
     ingest_batch_chunks: int = Field(
-        256, description="Chunks embedded and committed per step; a crash loses at most one step."
+        512, description="Chunks embedded and committed per step; a crash loses at most one step."
     )
     max_file_mb: float = Field(20.0, description="Larger input files are refused with a clear error.")
     story_threshold: float = Field(
