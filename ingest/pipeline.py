@@ -83,8 +83,8 @@ class Ingestor:
         self._embedder, self._collection, self._lexical = embedder, None, None
         self.catalog = catalog_mod.Catalog(settings.record_url)
         name = embedder.name if embedder is not None else settings.embedding_model
-        self.pipeline_key = (
-            f"{name}/{settings.chunk_tokens}/{settings.chunk_min_tokens}/{settings.chunk_overlap_tokens}"
+        self.pipeline_key = (  # "plain": chunks embedded without the title prefix (older stores re-embed)
+            f"{name}/{settings.chunk_tokens}/{settings.chunk_min_tokens}/{settings.chunk_overlap_tokens}/plain"
         )
         self.stories = None  # the StoryIndex, loaded by story_index
         self.recurring = RecurringLines(
