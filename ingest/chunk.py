@@ -142,6 +142,5 @@ def chunk_article(
         article.body, embedder.count_tokens, embedder.token_spans, max_tokens, min_tokens, overlap_tokens
     )
     return [
-        Chunk(article.id, i, article.body[s:e], s, e, article.body[s:e])
-        for i, (s, e) in enumerate(spans)
+        Chunk(article.id, i, article.body[s:e], s, e, article.body[s:e]) for i, (s, e) in enumerate(spans)
     ]

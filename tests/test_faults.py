@@ -265,9 +265,12 @@ def test_answering_while_the_disk_is_full_is_a_store_error(tmpfs, fake_embedder,
     ingest_paths([_write_jsonl(tmp_path / "base.jsonl", _records(3))], s, embedder=fake_embedder)
     with pytest.raises(StoreError):
         ingest_paths([_write_jsonl(tmp_path / "big.jsonl", _big_records(400))], s, embedder=fake_embedder)
-    with pytest.raises(StoreError) as info:  # today: chromadb.errors.InternalError from the dense search
-        answer("What did officials discuss about the harbour plan?", settings=s, embedder=fake_embedder)
-    assert "full" in str(info.value).lower() and info.value.fix
+    try:  # a full disk either still answers (no documents in Chroma: reads need no space) or says so clearly
+        got = answer("What did officials discuss about the harbour plan?", settings=s, embedder=fake_embedder)
+    except StoreError as exc:
+        assert "full" in str(exc).lower() and exc.fix
+    else:
+        assert got.sources and not got.refused
 
 
 def _settings_on(mount: Path):
