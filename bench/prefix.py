@@ -5,9 +5,10 @@ Usage: python bench/prefix.py --store DIR --set ../shared/bench/rtqa-dev [--vari
 The store must hold the set's weekly batches. Variants of the embedded text, each searched in memory in place of
 Chroma (article vectors recomputed as the mean of their chunks): stored (the store's own vectors), prefix (title,
 outlet | date, text: what ingest embedded before), title (title and text), none (text alone: what ingest embeds
-now), first (prefix on an article's first chunk, text alone on the others). Per variant: mean tokens per embedded chunk, encode chunks/s, and hybrid retrieval
-(`Retriever.search`, no answer composition) over the set's questions as of their dates: Hit@5 and MRR@10 on gold
-questions, and context recall on covered questions (an answer-holding passage among the context). One JSON line.
+now), first (prefix on an article's first chunk, text alone on the others). Per variant: mean tokens per embedded
+chunk, encode chunks/s, and hybrid retrieval (`Retriever.search`, no answer composition) over the set's questions
+as of their dates: Hit@5 and MRR@10 on gold questions, and context recall on covered questions (an answer-holding
+passage among the context). One JSON line.
 """
 
 from __future__ import annotations
@@ -50,10 +51,6 @@ class MemoryCollection:
         return {"ids": [self.ids[i] for i in rows], "embeddings": self.vectors[rows]}
 
 
-def _unit(v: np.ndarray) -> np.ndarray:
-    return v / np.maximum(np.linalg.norm(v, axis=1, keepdims=True), 1e-12)
-
-
 def stored_chunks(comps) -> tuple[list[str], list[str], list[str], np.ndarray]:
     """(chunk ids, article ids, texts, stored vectors) of every chunk the record holds."""
     ids, aids, texts = [], [], []
@@ -65,7 +62,7 @@ def stored_chunks(comps) -> tuple[list[str], list[str], list[str], np.ndarray]:
         got = collection.get(ids=ids[i : i + 5000], include=["embeddings"])
         by_id = dict(zip(got["ids"], np.asarray(got["embeddings"], dtype=np.float32), strict=True))
         vecs += [by_id[c] for c in ids[i : i + 5000]]
-    return ids, aids, texts, _unit(np.stack(vecs))
+    return ids, aids, texts, np.stack(vecs)  # unit vectors, as the embedder wrote them
 
 
 def embedded_texts(comps, aids: list[str], texts: list[str], variant: str) -> list[str]:
@@ -98,7 +95,8 @@ def retrieval_figures(comps, questions, coverage, ids, aids, vectors) -> dict:
     rows = {}
     for i, aid in enumerate(aids):
         rows.setdefault(aid, []).append(i)
-    corpus.vectors = _unit(np.stack([vectors[rows[a]].mean(axis=0) for a in corpus.vector_ids]))
+    means = np.stack([vectors[rows[a]].mean(axis=0) for a in corpus.vector_ids])
+    corpus.vectors = means / np.maximum(np.linalg.norm(means, axis=1, keepdims=True), 1e-12)
     ranks, held, covered, started = [], [], 0, time.perf_counter()
     for q in questions:
         today = date.fromisoformat(q.date) if q.date else date.today()
@@ -145,10 +143,11 @@ def main() -> None:
         "backend": comps.embedder.backend,
         "variants": {},
     }
-    wanted = ["stored", *[v for v in args.variants.split(",") if v and v != "stored"]]
+    asked = set(args.variants.split(",")) | ({"prefix", "none"} if "first" in args.variants else set())
+    wanted = [v for v in ("stored", "none", "prefix", "title", "first") if v == "stored" or v in asked]
     for variant in wanted:
         rate = None
-        if variant == "first":  # needs prefix and none before it
+        if variant == "first":  # prefix and none come before it
             vecs = np.where(first[:, None], encoded["prefix"], encoded["none"])
             tokens[variant] = float(first.mean() * tokens["prefix"] + (1 - first.mean()) * tokens["none"])
         elif variant == "stored":
@@ -157,7 +156,7 @@ def main() -> None:
             batch = embedded_texts(comps, aids, texts, variant)
             tokens[variant] = float(np.mean(comps.embedder.count_tokens(batch)))
             started = time.perf_counter()
-            vecs = _unit(comps.embedder.encode(batch))
+            vecs = comps.embedder.encode(batch)  # unit vectors
             rate = round(len(ids) / (time.perf_counter() - started), 1)
         encoded[variant] = vecs
         figures = retrieval_figures(comps, questions, coverage, ids, aids, vecs)

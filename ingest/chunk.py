@@ -136,11 +136,9 @@ def chunk_spans(
 def chunk_article(
     article: Article, embedder, max_tokens: int = 220, min_tokens: int = 180, overlap_tokens: int = 40
 ) -> list[Chunk]:
-    """Chunks of one article, each with its span in the body; the chunk's own text is what is embedded (a
+    """Chunks of one article, each with its span in the body; the chunk's text alone is what is embedded (a
     title/outlet/date prefix cost 11% of the tokens and helped no retrieval figure: bench/prefix.py)."""
     spans = chunk_spans(
         article.body, embedder.count_tokens, embedder.token_spans, max_tokens, min_tokens, overlap_tokens
     )
-    return [
-        Chunk(article.id, i, article.body[s:e], s, e, article.body[s:e]) for i, (s, e) in enumerate(spans)
-    ]
+    return [Chunk(article.id, i, article.body[s:e], s, e) for i, (s, e) in enumerate(spans)]

@@ -57,7 +57,6 @@ class Chunk:
     text: str
     start: int
     end: int
-    embed_text: str = ""
     version: str = ""  # the article version it belongs to
 
     @property

@@ -218,7 +218,7 @@ class Ingestor:
         old = self.catalog.chunk_ids(versions)
         chunks = [c for _, cs in batch for c in cs]
         started = time.perf_counter()
-        vectors = encode_unique(self.embedder, [c.embed_text for c in chunks])
+        vectors = encode_unique(self.embedder, [c.text for c in chunks])
         progress.chunks_done += len(chunks)
         progress.chunks_per_s = len(chunks) / max(time.perf_counter() - started, 1e-6)
         rows, offset, index = [], 0, self.story_index(batch)

@@ -258,19 +258,16 @@ def test_full_disk_is_a_clear_error_and_a_rerun_after_making_room_completes(tmpf
     assert not got.refused and got.sources
 
 
-def test_answering_while_the_disk_is_full_is_a_store_error(tmpfs, fake_embedder, tmp_path):
+def test_answering_while_the_disk_is_full_still_answers(tmpfs, fake_embedder, tmp_path):
     from assistant.core import answer
 
     s = _settings_on(tmpfs("3m"))
     ingest_paths([_write_jsonl(tmp_path / "base.jsonl", _records(3))], s, embedder=fake_embedder)
     with pytest.raises(StoreError):
         ingest_paths([_write_jsonl(tmp_path / "big.jsonl", _big_records(400))], s, embedder=fake_embedder)
-    try:  # a full disk either still answers (no documents in Chroma: reads need no space) or says so clearly
-        got = answer("What did officials discuss about the harbour plan?", settings=s, embedder=fake_embedder)
-    except StoreError as exc:
-        assert "full" in str(exc).lower() and exc.fix
-    else:
-        assert got.sources and not got.refused
+    # reads need no space (Chroma holds no documents, so a failed write leaves nothing half-indexed to read)
+    got = answer("What did officials discuss about the harbour plan?", settings=s, embedder=fake_embedder)
+    assert got.sources and not got.refused
 
 
 def _settings_on(mount: Path):
