@@ -6,7 +6,8 @@ import functools
 import re
 from dataclasses import dataclass
 
-from assistant.terms import STOP, names, term_set
+from assistant.novelty import dateline_end, restates
+from assistant.terms import STOP, names
 
 TIME, NUMBER, PERSON, PLACE, ORG, NAME, REASON, YESNO, OTHER = (
     "time", "number", "person", "place", "org", "name", "reason", "yesno", "other",
@@ -230,18 +231,8 @@ def _name_spans(sentence: str) -> list[tuple[int, int, str]]:
     return out
 
 
-def _novel(text: str, qterms: frozenset[str], qlow: str) -> bool:
-    """True when a phrase says something the question does not already say."""
-    terms = term_set(text)
-    if terms:
-        return not terms <= qterms
-    t = text.casefold().strip()
-    return bool(t) and t not in qlow
-
-
 def candidates(sentence: str, kind: str, question: str) -> list[Candidate]:
     """Phrases of the sentence that can be the answer of that kind and that the question does not already hold."""
-    qterms, qlow = term_set(question), question.casefold()
     found: list[tuple[int, int, str]] = []
     if kind == TIME:
         found = [(m.start(), m.end(), m.group()) for m in _TIME_RE.finditer(sentence)
@@ -270,7 +261,8 @@ def candidates(sentence: str, kind: str, question: str) -> list[Candidate]:
             found = [(a, b, sentence[a:b]) for a, b in quoted if b > a and not sentence[a].isspace()] + spans
     if kind in (PERSON, ORG, NAME) and not _ASKS_OUTLET.search(question):  # "told CNN": the source
         found = [x for x in found if not is_news_outlet(x[2])]
-    return [Candidate(s, e, t, kind) for s, e, t in found if _novel(t, qterms, qlow)]
+    lead = dateline_end(sentence)
+    return [Candidate(s, e, t, kind) for s, e, t in found if s >= lead and not restates(t, question)]
 
 
 @functools.lru_cache(maxsize=1)
@@ -296,14 +288,3 @@ def _trim_unit(text: str) -> str:
     while len(parts) > 1 and parts[-1].lower() in STOP:
         parts = parts[:-1]
     return " ".join(parts)
-
-
-def best_candidate(sentence: str, cands: list[Candidate], question: str) -> Candidate | None:
-    """The candidate nearest the question's words in the sentence (the first when none are there)."""
-    if not cands:
-        return None
-    qterms = term_set(question)
-    anchors = [m.start() for m in re.finditer(r"[A-Za-z][\w'-]*", sentence) if term_set(m.group()) & qterms]
-    if not anchors:
-        return cands[0]
-    return min(cands, key=lambda c: (min(abs(c.start - a) for a in anchors), c.start))

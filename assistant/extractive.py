@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from assistant import answer_types as at
 from assistant.sentences import Sentence, probability, ranker
+from assistant.short import short_answer
 
 
 @dataclass
@@ -58,13 +59,6 @@ def _redundant(a: Sentence, b: Sentence, limit: float) -> bool:
     return len(a.terms & b.terms) / min(len(a.terms), len(b.terms)) > limit
 
 
-def short_answer(question: str, lead: Sentence) -> at.Candidate | None:
-    """The phrase of the lead sentence that answers the question, when the question asks for a typed thing."""
-    if at.question_type(question) in (at.OTHER, at.YESNO, at.REASON):
-        return None
-    return at.best_candidate(lead.text, lead.candidates, question)
-
-
 def merge_cards(passages: list, cited: list[int]) -> dict[str, Card]:
     """One card per article: its cited passages joined in article order, overlaps merged."""
     cards: dict[str, Card] = {}
@@ -108,7 +102,7 @@ def compose(
         card.spans.append((offset + s.start, offset + s.end))
         cited.append((s, key))
     lead = chosen[0]
-    cand = short_answer(question, lead)
+    cand = short_answer(question, lead, sentences, ranker()["candidate"])
     pieces = []
     if cand is not None:
         key = passages[lead.passage].article.id

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Fit the sentence ranker and the refusal evidence on rtqa-train, check both on rtqa-dev, write the data files.
+"""Fit the sentence ranker, the short-answer chooser and the refusal evidence on rtqa-train, check both on rtqa-dev, write the data files.
 
 Usage: python bench/fit_answers.py --train-store DIR [--train-set PATH] --dev-store DIR [--dev-set PATH] [--write]
 Each store must already hold its set's weekly batches (`newsdesk ingest SET/articles`). Weak labels need no hand
@@ -113,21 +113,52 @@ def fit_stage(items: list[dict], stage: str, head: int | None = None) -> dict:
     return _fit_lr(x, np.array(labels), names, c=0.5)
 
 
-def answer_figures(items: list[dict], refusal: dict, compose: dict) -> dict:
+def fit_candidates(items: list[dict], top: int = 8) -> dict:
+    """The short-answer chooser: candidates of top sentences that hold some right candidate, labelled by
+    whether they are the expected answer."""
+    import numpy as np
+
+    from assistant.coverage import holds
+    from assistant.short import candidate_features
+
+    rows, labels = [], []
+    for it in items:
+        q = it["q"]
+        if q.offcorpus or not q.answer or not it["covered"]:
+            continue
+        sents = it["sentences"][:top]
+        for s in sents:
+            right = [holds(c.text, q.answer) or holds(q.answer, c.text) for c in s.candidates]
+            if not any(right):
+                continue
+            others = [t.text for t in sents if t is not s]
+            rows += candidate_features(s.text, s.candidates, q.text, others)
+            labels += right
+    names = sorted(rows[0])
+    x = np.array([[r[n] for n in names] for r in rows])
+    from sklearn.linear_model import LogisticRegression
+
+    lr = LogisticRegression(C=1.0, max_iter=2000).fit(x, np.array(labels))
+    return {"bias": round(float(lr.intercept_[0]), 4), **{n: round(float(w), 4) for n, w in zip(names, lr.coef_[0], strict=True)}}  # fmt: skip
+
+
+def answer_figures(items: list[dict], refusal: dict, compose: dict, chooser: dict) -> dict:
     """Strict and lenient recall, refusals, on covered / not covered / off-corpus items (extractive answers)."""
     from assistant.coverage import holds
-    from assistant.extractive import choose, short_answer
+    from assistant.extractive import choose
     from assistant.refusal import evidence
+    from assistant.short import short_answer
 
     cov, unc, off = [], [], []
     for it in items:
         q = it["q"]
         refused = not it["found"].passages or evidence(it["features"], refusal) < 0.5
         chosen = [] if refused else choose(it["sentences"], compose)
-        cand = short_answer(q.text, chosen[0]) if chosen else None
+        cand = short_answer(q.text, chosen[0], it["sentences"], chooser) if chosen else None
         text = " ".join(([cand.text] if cand else []) + [s.text for s in chosen])
         cited = {it["pool"][s.passage].chunk_id: it["pool"][s.passage].text for s in chosen}
         row = {"refused": refused, "n": len(chosen),
+               "short": bool(cand) and bool(q.answer) and (holds(cand.text, q.answer) or holds(q.answer, cand.text)),
                "strict": bool(q.answer) and not refused and holds(text, q.answer),
                "lenient": bool(q.answer) and not refused and any(holds(t, q.answer) for t in [text, *cited.values()])}  # fmt: skip
         (off if q.offcorpus else cov if it["covered"] else unc).append(row)
@@ -135,7 +166,7 @@ def answer_figures(items: list[dict], refusal: dict, compose: dict) -> dict:
     return {"covered": len(cov), "strict_recall_covered": mean(cov, "strict"),
             "lenient_recall_covered": mean(cov, "lenient"), "false_refusal_covered": mean(cov, "refused"),
             "refusal_offcorpus": mean(off, "refused"), "refusal_not_covered": mean(unc, "refused"),
-            "sentences_per_answer": mean(cov, "n")}  # fmt: skip
+            "short_answer_right_covered": mean(cov, "short"), "sentences_per_answer": mean(cov, "n")}  # fmt: skip
 
 
 def fit_refusal(items: list[dict], cost: float) -> dict:
@@ -206,11 +237,14 @@ def main() -> None:
     score(train, model, tcomps)
     model["stage2"] = fit_stage(train, "stage2", head=model["embed_candidates"])
     score(train, model, tcomps)
+    model["candidate"] = fit_candidates(train)
     best = None
     for max_sentences in (1, 2, 3):
         for ratio in (0.5, 0.7, 0.9):
             c = {**compose, "max_sentences": max_sentences, "ratio": ratio}
-            f = answer_figures(train, {"bias": 10.0}, c)  # no refusal: the composition alone
+            f = answer_figures(
+                train, {"bias": 10.0}, c, model["candidate"]
+            )  # no refusal: the composition alone
             key = f["strict_recall_covered"] - 0.03 * f["sentences_per_answer"]
             if best is None or key > best[0]:
                 best = (key, c)
@@ -219,8 +253,8 @@ def main() -> None:
     dev, dcomps = sets["dev"]
     score(dev, model, dcomps)
     report = {
-        "train": answer_figures(train, refusal, model["compose"]),
-        "dev": answer_figures(dev, refusal, model["compose"]),
+        "train": answer_figures(train, refusal, model["compose"], model["candidate"]),
+        "dev": answer_figures(dev, refusal, model["compose"], model["candidate"]),
     }
     model["note"] = "fitted by bench/fit_answers.py on rtqa-train; checked on rtqa-dev"
     model["figures"] = report
