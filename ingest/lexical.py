@@ -267,6 +267,16 @@ def _remove_bm25s_leftovers(folder: Path) -> None:
             old.unlink(missing_ok=True)
 
 
+def is_current(folder: Path, generation: str) -> bool:
+    """Whether the index in folder exists and was last committed for this record generation (read only)."""
+    if not (folder / INDEX_DIR / "meta.json").is_file():
+        return False
+    try:
+        return LexicalIndex(_open(folder), folder).generation == generation
+    except StoreError:
+        return False
+
+
 def sync(catalog, folder: Path, writer: Writer | None = None, pending: list[str] | None = None) -> str:
     """Bring the index to the record's generation: re-index pending articles, or rebuild when unrelated.
 

@@ -78,3 +78,51 @@ class FileReport:
     error: str | None = None
     warnings: list[str] = field(default_factory=list)
     skipped: bool = False  # found in a folder but not read (unsupported type); the reason is in warnings
+
+
+@dataclass
+class Progress:
+    """What a progress display needs after each step."""
+
+    files_total: int = 0
+    files_done: int = 0
+    articles_total: int = 0
+    articles_done: int = 0
+    chunks_done: int = 0
+    chunks_per_s: float = 0.0
+    current: str = ""
+
+
+@dataclass
+class IngestResult:
+    """Per-file reports and totals (in articles) of one ingest run."""
+
+    files: list[FileReport] = field(default_factory=list)
+    chunks: int = 0
+    seconds: float = 0.0
+    pruned: int = 0
+
+    def total(self, key: str) -> int:
+        """Sum of one count over the files."""
+        return sum(getattr(f, key) for f in self.files)
+
+    def as_dict(self) -> dict:
+        """The --json shape."""
+        keys = ("added", "updated", "redated", "unchanged", "failed")
+        return {
+            "files": [
+                {
+                    "path": f.path,
+                    **{k: getattr(f, k) for k in keys},
+                    "error": f.error,
+                    "skipped": f.skipped,
+                    "warnings": f.warnings,
+                }
+                for f in self.files
+            ],
+            **{k: self.total(k) for k in keys},
+            "skipped": self.total("skipped"),
+            "pruned": self.pruned,
+            "chunks": self.chunks,
+            "seconds": round(self.seconds, 3),
+        }

@@ -9,9 +9,10 @@ from pathlib import Path
 
 from ingest.catalog import Catalog
 from ingest.dates import assign, text_dates, url_date
+from ingest.ingestor import Ingestor
 from ingest.models import Article
 from ingest.parse import parse_file
-from ingest.pipeline import Ingestor, ingest_paths, store_stats
+from ingest.pipeline import ingest_paths, store_stats
 from ingest.store import open_collection
 
 

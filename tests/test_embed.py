@@ -254,7 +254,7 @@ def test_stats_show_the_cached_choice(tmp_path, monkeypatch):
 
 
 def test_identical_texts_are_embedded_once():
-    from ingest.pipeline import encode_unique
+    from ingest.ingestor import encode_unique
 
     class Counting(_Fake):
         def encode(self, texts):

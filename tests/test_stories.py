@@ -41,8 +41,8 @@ def test_signature_round_trips_through_bytes():
 
 
 def test_a_spread_batch_loads_a_window_around_each_date_not_the_range_between(tmp_path, fake_embedder):
+    from ingest.ingestor import Ingestor
     from ingest.models import Article
-    from ingest.pipeline import Ingestor
     from newsdesk.settings import Settings
 
     ingestor = Ingestor(Settings(data_dir=tmp_path / "store", story_days=3), fake_embedder)
