@@ -86,10 +86,13 @@ def main() -> None:
     import subprocess
 
     env = {**os.environ, "NEWSDESK_DATA_DIR": str(settings.data_dir), "PYTHONPATH": str(ROOT)}
-    started = time.perf_counter()  # the whole command as a user runs it: interpreter, imports, checks
     cmd = [sys.executable, "-m", "newsdesk.cli", "ingest", *map(str, files), "--json"]
-    subprocess.run(cmd, env=env, check=True, capture_output=True)
-    reingest_cmd = time.perf_counter() - started
+    runs = []
+    for _ in range(3):  # the whole command as a user runs it: interpreter, imports, checks; the median of 3
+        started = time.perf_counter()
+        subprocess.run(cmd, env=env, check=True, capture_output=True)
+        runs.append(time.perf_counter() - started)
+    reingest_cmd = sorted(runs)[1]
 
     catalog = Catalog(settings.record_url)
     sample = [text for _cid, _aid, text in catalog.all_chunks()]  # what ingest embeds: the chunk text
