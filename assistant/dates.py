@@ -170,6 +170,28 @@ def default_as_of(newest: date | None, today: date) -> tuple[date, str]:
     return today, ""
 
 
+_DAY_KINDS = ("iso", "mdy", "dmy")
+_TIME_TAIL = re.compile(r"[,\s]*(?:at\s+)?(?:\d{1,2}(?::\d{2}){0,2}\s*(?:[ap]\.?m\.?)?)?\s*[:–—-]?", re.I)
+
+
+def written_day(text: str) -> date | None:
+    """The day a date written whole says ("June 15, 2022", "15 June 2022", "2022-06-15", a time after it
+    allowed); None for anything else, so a caller can fall back to a full date parser."""
+    text = text.strip(" ,.;")
+    for kind, rx in _RE:
+        if (
+            kind in _DAY_KINDS
+            and (m := rx.match(text))
+            and not m["prep"]
+            and _TIME_TAIL.fullmatch(text[m.end() :])
+        ):
+            try:
+                return _span(kind, m.groupdict(), date.today())[0]
+            except ValueError:  # "February 30": the full parser decides
+                return None
+    return None
+
+
 def day_number(d: date | None) -> int:
     """A date as YYYYMMDD (0 for None)."""
     return d.year * 10000 + d.month * 100 + d.day if d else 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from assistant.dates import iso_day, url_day
+from assistant.dates import iso_day, url_day, written_day
 from ingest.models import Article
 
 SOURCES = ("metadata", "text", "url", "none")
@@ -29,12 +29,15 @@ _PARSE_SETTINGS = {
 
 
 def parse_day(text: str) -> str | None:
-    """YYYY-MM-DD of an absolute date written in text (day, month and year all needed), via dateparser."""
-    import dateparser
-
+    """YYYY-MM-DD of an absolute date written in text (day, month and year all needed); dateparser for
+    the forms assistant.dates.written_day does not read."""
     text = re.sub(r"\b(?:ET|EST|EDT|PT|PST|PDT|CT|CST|CDT|BST|GMT|UTC)\b", "", text).strip(" ,.;")
     if not re.search(r"\b\d{4}\b", text) or len(text) > 80:
         return None
+    if day := written_day(text):  # the common forms without dateparser (about 3 ms a call)
+        return day.isoformat() if 1900 < day.year < 2100 else None
+    import dateparser
+
     try:
         found = dateparser.parse(text, languages=["en"], settings=_PARSE_SETTINGS)
     except (ValueError, OverflowError, TypeError):

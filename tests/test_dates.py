@@ -8,7 +8,7 @@ import sqlite3
 from pathlib import Path
 
 from ingest.catalog import Catalog
-from ingest.dates import assign, text_dates, url_date
+from ingest.dates import _PARSE_SETTINGS, assign, parse_day, text_dates, url_date
 from ingest.ingestor import Ingestor
 from ingest.models import Article
 from ingest.parse import parse_file
@@ -50,6 +50,24 @@ def test_an_earlier_update_does_not_move_the_date():
 def test_dateline_and_day_month_year():
     assert _dated("WASHINGTON, June 15, 2022 — The Senate voted.").published == "2022-06-15"
     assert _dated("15 June 2022 - Ministers met.").published == "2022-06-15"
+
+
+def test_common_date_forms_skip_dateparser_and_agree_with_it(monkeypatch):
+    import dateparser
+
+    forms = ["June 15, 2022", "Jun. 15, 2022", "Sept 5, 2022", "15 June 2022", "2022-06-15", "Nov. 20, 2015:",
+             "June 15, 2022 7:23 a.m.", "June 15, 2022, at 10:05", "February 30, 2022", "June 2022",
+             "Wednesday, June 15, 2022", "15th of June, 2022"]  # fmt: skip
+    expected = {}
+    for text in forms:
+        found = dateparser.parse(text.strip(" ,.;"), languages=["en"], settings=_PARSE_SETTINGS)
+        expected[text] = found.date().isoformat() if found else None
+    assert expected["June 15, 2022 7:23 a.m."] == "2022-06-15" and expected["February 30, 2022"] is None
+    calls = []
+    real = dateparser.parse
+    monkeypatch.setattr(dateparser, "parse", lambda *a, **k: calls.append(a[0]) or real(*a, **k))
+    assert {t: parse_day(t) for t in forms} == expected
+    assert "June 15, 2022" not in calls and "2022-06-15" not in calls and "Nov. 20, 2015:" not in calls
 
 
 def test_a_text_date_years_from_the_url_date_is_a_date_in_the_story():
