@@ -211,8 +211,10 @@ def is_place(text: str) -> bool:
     return t in _places()
 
 
-def _name_spans(sentence: str) -> list[tuple[int, int, str]]:
-    """Capitalised name runs of a sentence with their spans (a sentence's first word only when a name follows)."""
+@functools.lru_cache(maxsize=50000)
+def _name_spans(sentence: str) -> tuple[tuple[int, int, str], ...]:
+    """Capitalised name runs of a sentence with their spans (a sentence's first word only when a name follows);
+    kept per sentence, since every question over the same articles asks again."""
     out, pos = [], 0
     for name in names(sentence):
         i = sentence.find(name, pos)
@@ -228,7 +230,7 @@ def _name_spans(sentence: str) -> list[tuple[int, int, str]]:
         if joined and not (is_news_outlet(out[-1][2]) or is_news_outlet(name)):
             i = out.pop()[0]
         out.append((i, i + len(sentence[i:pos]), sentence[i:pos]))
-    return out
+    return tuple(out)
 
 
 def candidates(sentence: str, kind: str, question: str) -> list[Candidate]:
@@ -258,7 +260,8 @@ def candidates(sentence: str, kind: str, question: str) -> list[Candidate]:
                 for m in _QUOTED.finditer(sentence)
             ]
             quoted = [(a, a + len(sentence[a:b].rstrip(",.;: "))) for a, b in quoted]  # "Laverne & Shirley,"
-            found = [(a, b, sentence[a:b]) for a, b in quoted if b > a and not sentence[a].isspace()] + spans
+            found = [(a, b, sentence[a:b]) for a, b in quoted if b > a and not sentence[a].isspace()]
+            found += spans
     if kind in (PERSON, ORG, NAME) and not _ASKS_OUTLET.search(question):  # "told CNN": the source
         found = [x for x in found if not is_news_outlet(x[2])]
     lead = dateline_end(sentence)

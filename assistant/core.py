@@ -15,7 +15,7 @@ from assistant.dates import apply_question_dates, day_number, default_as_of, is_
 from assistant.disagree import reports_differ
 from assistant.extractive import compose
 from assistant.refusal import REFUSAL_TEXT, evidence, features
-from assistant.retrieve import expand
+from assistant.retrieve import answer_pool
 from assistant.sentences import score_sentences
 from assistant.terms import term_set
 from assistant.types import Answer, Filters, Source
@@ -97,7 +97,7 @@ def gather(standalone: str, filters, settings, comps, corpus, today: date, cutof
             per_story=settings.per_story,
             current=is_current(standalone),
         )
-    pool = found.passages + expand(found, comps.catalog)
+    pool = answer_pool(found, comps.catalog)
     sentences = score_sentences(query, qvec, pool, comps.embedder, corpus.idf, comps.sentences)
     feats = features(query, found, sentences, corpus, today, standalone)
     return Gathered(used, query, found, sentences, feats, evidence(feats), pool)

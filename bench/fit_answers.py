@@ -70,14 +70,14 @@ def score(items: list[dict], model: dict, comps) -> None:
     import numpy as np
 
     from assistant.refusal import features
-    from assistant.retrieve import expand
+    from assistant.retrieve import answer_pool
     from assistant.sentences import score_sentences
 
     corpus = comps.corpus()
     for it in items:
         qvec = np.asarray(it["qvec"], dtype=np.float32)
         if "pool" not in it:
-            it["pool"] = it["found"].passages + expand(it["found"], comps.catalog)
+            it["pool"] = answer_pool(it["found"], comps.catalog)
         it["sentences"] = score_sentences(it["query"], qvec, it["pool"], comps.embedder, corpus.idf,
                                           comps.sentences, model=model)  # fmt: skip
         it["features"] = features(

@@ -144,3 +144,18 @@ def test_passages_carry_the_recorded_text_and_span(store):
     for p in r.passages + r.best:
         stored = {c["id"]: c for c in comps.catalog.article_chunks(p.article.id)}[p.chunk_id]
         assert (p.text, p.start, p.end) == (stored["text"], stored["start"], stored["end"]) and p.text
+
+
+def test_answer_pool_adds_the_best_passage_of_ranked_articles_left_out_of_the_context(store):
+    from assistant.retrieve import answer_pool, expand
+
+    _, comps = store
+    r = search(comps, "Arlen river flood barriers budget", top_k=1, per_story=1)
+    assert len({p.article.id for p in r.passages}) == 1 and len(r.best) > 1
+    pool = answer_pool(r, comps.catalog)
+    ids = [p.chunk_id for p in pool]
+    assert len(ids) == len(set(ids))  # no passage twice
+    assert {p.chunk_id for p in r.best} <= set(ids)  # every ranked article's best passage can answer
+    assert pool[: len(r.passages)] == r.passages  # the context first: its citations keep their numbers
+    assert answer_pool(r, comps.catalog, best=0) == r.passages + expand(r, comps.catalog)
+    assert len(pool) > len(r.passages + expand(r, comps.catalog))
