@@ -29,8 +29,8 @@ def choose(sentences: list[Sentence], settings: dict | None = None) -> list[Sent
     chosen = [best]
     floor = max(c["min_probability"], probability(best) * c["ratio"])
     for x in sentences[1:]:
-        if len(chosen) >= c["max_sentences"]:
-            break
+        if len(chosen) >= c["max_sentences"] or x.score < 1.0:
+            break  # past the embedded head, a score is stage 1's alone and not comparable with the lead's
         if probability(x) < floor:
             continue
         if any(_redundant(x, y, c["redundancy"]) for y in chosen):

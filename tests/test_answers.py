@@ -187,6 +187,21 @@ def test_choose_drops_repeats_and_weak_sentences():
     assert [x.text for x in got] == ["Xi will meet Putin in Moscow."]
 
 
+def test_choose_stops_at_the_embedded_head():
+    q = "How low did Iran's currency fall?"
+    a, b = _Article("a1"), _Article("a2")
+    t1 = "The rial hit a low of 700,000 rials to the dollar. Sanctions cut oil exports by 40% after 2018."
+    t2 = "Russia's Feb. 24 invasion of Ukraine triggered the deadliest European conflict in decades."
+    p1, p2 = _Passage("c1", a, t1, 0, len(t1)), _Passage("c2", b, t2, 0, len(t2))
+    head = [_sentence(0, p1, "The rial hit a low of 700,000 rials to the dollar.", 1.6, q, at.NUMBER),
+            _sentence(0, p1, "Sanctions cut oil exports by 40% after 2018.", 1.1, q, at.NUMBER)]  # fmt: skip
+    rest = _sentence(1, p2, t2, 0.34, q, at.NUMBER)  # stage 1's probability only: not comparable
+    rules = {"max_sentences": 3, "ratio": 0.5, "min_probability": 0.2, "redundancy": 0.6}
+    assert [x.text for x in choose([*head, rest], rules)] == [head[0].text]
+    rest.score = 1.34  # embedded, it would count
+    assert [x.text for x in choose([head[0], rest, head[1]], rules)] == [head[0].text, t2]
+
+
 def test_number_words_match_digits_and_quotes_and_case_are_ignored():
     assert norm_text("Two “Squid Game” seasons") == "2 squid game seasons"
     assert holds("The Fed raised rates by three-quarters of a point", "Three-quarters of a point")
