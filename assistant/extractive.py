@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from assistant import answer_types as at
-from assistant.sentences import Sentence, probability, ranker
+from assistant.sentences import Sentence, embedded, probability, ranker
 from assistant.short import short_answer
 
 
@@ -29,7 +29,7 @@ def choose(sentences: list[Sentence], settings: dict | None = None) -> list[Sent
     chosen = [best]
     floor = max(c["min_probability"], probability(best) * c["ratio"])
     for x in sentences[1:]:
-        if len(chosen) >= c["max_sentences"] or x.score < 1.0:
+        if len(chosen) >= c["max_sentences"] or not embedded(x):
             break  # past the embedded head, a score is stage 1's alone and not comparable with the lead's
         if probability(x) < floor:
             continue

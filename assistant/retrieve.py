@@ -17,7 +17,6 @@ ARTICLE_WEIGHTS = {"dense": 1.0, "bm25": 1.0, "vector": 0.5, "title": 0.5}
 DENSE_OVERFETCH = 2000  # nearest chunks fetched at most when a filter is given, filtered here
 EXACT_ARTICLES = 30  # a filter leaving too few: every chunk of this many nearest allowed articles is scored
 EXPAND_NEAR = 2  # answer sentences come from the lead and chunks this near a retrieved one (bench: no loss)
-POOL_BEST = 20  # and from the best passage of this many ranked articles (bench/fit_answers.py, both sets)
 
 
 @dataclass
@@ -257,9 +256,9 @@ def expand(found: Retrieval, catalog, n_articles: int = 3, near: int = EXPAND_NE
     return out
 
 
-def answer_pool(found: Retrieval, catalog, best: int = POOL_BEST) -> list[Passage]:
+def answer_pool(found: Retrieval, catalog, best: int | None = None) -> list[Passage]:
     """The passages answer sentences come from: the context, what expand adds beside it, and the best passage
-    of each of the top ranked articles (an article ranked well whose best chunk missed the context)."""
+    of each ranked article (or of the first `best`): an article ranked well whose best chunk missed the context."""
     pool = found.passages + expand(found, catalog)
     have = {p.chunk_id for p in pool}
     return pool + [p for p in found.best[:best] if p.chunk_id not in have]

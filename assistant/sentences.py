@@ -192,9 +192,14 @@ def score_sentences(query: str, qvec: np.ndarray, passages: list, embedder, idf,
     return found
 
 
+def embedded(sentence: Sentence) -> bool:
+    """True for a sentence of the embedded head, scored by stage 2 (its score is 1 + that probability)."""
+    return sentence.score >= 1.0
+
+
 def probability(sentence: Sentence) -> float:
     """The ranker's probability that the sentence answers the question."""
-    return sentence.score - 1.0 if sentence.score >= 1.0 else sentence.score
+    return sentence.score - 1.0 if embedded(sentence) else sentence.score
 
 
 def _defined_name(query: str) -> str:

@@ -34,7 +34,7 @@ def parse_day(text: str) -> str | None:
     text = re.sub(r"\b(?:ET|EST|EDT|PT|PST|PDT|CT|CST|CDT|BST|GMT|UTC)\b", "", text).strip(" ,.;")
     if not re.search(r"\b\d{4}\b", text) or len(text) > 80:
         return None
-    if day := written_day(text):  # the common forms without dateparser (about 3 ms a call)
+    if day := written_day(text):  # the common forms without dateparser (about 3.5 ms a call)
         return day.isoformat() if 1900 < day.year < 2100 else None
     import dateparser
 
