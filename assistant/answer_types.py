@@ -18,7 +18,7 @@ TYPES = (TIME, NUMBER, PERSON, PLACE, ORG, NAME, REASON, YESNO, OTHER)
 _HEADS = {
     TIME: "year date day month time decade century weekday era",
     NUMBER: "number percentage percent amount price cost age score total share figure sum rate temperature "
-    "distance speed height weight size population salary fine toll",
+    "distance speed height weight size population salary fine toll wage tally count fee value worth",
     PERSON: "person man woman player actor actress singer president leader pope ceo star athlete politician "
     "senator governor judge justice official artist rapper musician author writer director minister king queen "
     "prince princess coach founder executive comedian host celebrity journalist candidate lawmaker billionaire "
@@ -140,8 +140,11 @@ _ORG_WORDS = re.compile(
     r"Committee|Ministry|Department|Agency|Court|Congress|Senate|Parliament|Foundation|Institute|Airlines?|"
     r"Motors|Technologies|Systems|Club|FC|United|League|Federation|Union|Organization|Commission|Network|"
     r"Times|Post|News|Bureau|Service|Administration|Authority|Army|Force|Police|Reserve|Fund|Board|Office|"
-    r"Studios?|Records|Pictures|Entertainment|Media|Labs?|Industries|Holdings|Partners|Capital)\b"
+    r"Studios?|Records|Pictures|Entertainment|Media|Labs?|Industries|Holdings|Partners|Capital|Alliance|Guild|"
+    r"Coalition|Producers|Workers|Assembly|Society|Cent(?:er|re)|Hospital|School|Museum|Church|Cup|Awards?)\b"
 )
+# "Alliance of Motion Picture and Television Producers": a run with these words, or of five words, is no person
+_NOT_PERSON = re.compile(r"\b(?:of|and|for|the)\b|&|^(?:\S+\s+){4,}\S")
 _NOT_NAMES = re.compile(
     rf"^(?:{_MONTHS}|{_WEEKDAYS}|The|A|An|This|That|It|He|She|They|We|I|In|On|At|But|And)$"
 )
@@ -174,6 +177,12 @@ def question_type(question: str) -> str:
         return REASON
     if re.search(r"\bwhere\b", low):
         return PLACE
+    if head := _copula_head(q):  # "What is the federal minimum wage in the US?": the wage, a number
+        return head
+    if m := re.search(r"\bwhat\W*$", q, re.I):  # "...brought his tally of wins to what?": a head before it
+        before = [re.sub(r"[^\w-]", "", w).lower() for w in q[: m.start()].split()[-10:]]
+        if any(_HEAD_TYPE.get(w) == NUMBER for w in before):
+            return NUMBER
     if m := re.search(r"\b(?:which|what|whose)\s+(.*)", q, re.I):
         for word in m.group(1).lower().split()[:4]:
             word = re.sub(r"[^\w-]", "", word).removesuffix("s") if word not in _HEAD_TYPE else word
@@ -187,6 +196,20 @@ def question_type(question: str) -> str:
     if re.search(r"\bwhat\b|:$", low):
         return NAME
     return OTHER
+
+
+_COPULA = re.compile(
+    r"^(?:what|which)\s+(?:is|was|are|were|will\s+be)\s+(?:the\s+|a\s+|an\s+)?([\w\s'’-]+?)"
+    r"(?:\s+(?:of|in|for|at|on|by|that|to|from|with|after|since|under|this|last|now|per)\b.*)?\W*$",
+    re.I,
+)
+
+
+def _copula_head(question: str) -> str:
+    """The type a "what is the X (of/in ...)?" question's head noun X names ("" when it names none)."""
+    m = _COPULA.match(question.strip())
+    words = m.group(1).lower().split() if m else []
+    return _HEAD_TYPE.get(re.sub(r"[^\w-]", "", words[-1]), "") if words else ""
 
 
 @functools.lru_cache(maxsize=1)
@@ -229,7 +252,9 @@ def _name_spans(sentence: str) -> tuple[tuple[int, int, str], ...]:
         joined = out and sentence[out[-1][1] : i] in _NAME_JOINS
         if joined and not (is_news_outlet(out[-1][2]) or is_news_outlet(name)):
             i = out.pop()[0]
-        out.append((i, i + len(sentence[i:pos]), sentence[i:pos]))
+        name = sentence[i:pos]
+        name = name[:-2] if name[-2:] in ("'s", "’s") else name  # "the BBC’s coverage": the BBC
+        out.append((i, i + len(name), name))
     return tuple(out)
 
 
@@ -248,7 +273,8 @@ def candidates(sentence: str, kind: str, question: str) -> list[Candidate]:
     elif kind in (PERSON, PLACE, ORG, NAME):
         spans = _name_spans(sentence)
         if kind == PERSON:
-            found = [x for x in spans if not is_place(x[2]) and not _ORG_WORDS.search(x[2])]
+            found = [x for x in spans if not is_place(x[2]) and not _ORG_WORDS.search(x[2])
+                     and not _NOT_PERSON.search(x[2])]  # fmt: skip
             found = [x for x in found if " " in x[2]] or found
         elif kind == PLACE:
             found = [x for x in spans if is_place(x[2]) or any(is_place(p) for p in x[2].split())]

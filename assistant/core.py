@@ -98,7 +98,7 @@ def gather(standalone: str, filters, settings, comps, corpus, today: date, cutof
             current=is_current(standalone),
         )
     pool = answer_pool(found, comps.catalog)
-    sentences = score_sentences(query, qvec, pool, comps.embedder, corpus.idf, comps.sentences)
+    sentences = score_sentences(query, qvec, pool, comps.embedder, corpus.idf, comps.sentences, as_of=today)
     feats = features(query, found, sentences, corpus, today, standalone)
     return Gathered(used, query, found, sentences, feats, evidence(feats), pool)
 

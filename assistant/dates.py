@@ -216,3 +216,22 @@ def url_day(url: str | None) -> int:
     except ValueError:
         return 0
     return 0
+
+
+_YEAR = re.compile(r"(?<![\d$£€.,-])((?:19|20)\d{2})(?![\d%])(?!s\b)(?!\s*(?:percent|people)\b)")
+
+
+def years(text: str) -> set[int]:
+    """The calendar years a text names ("in 2022", "the 2026 Final Four"); not "2,022" or "2022 people"."""
+    return {int(y) for y in _YEAR.findall(text)}
+
+
+def year_drift(text: str, question: str, as_of: date | None) -> tuple[float, float]:
+    """(past, future): 1.0 when every year the sentence names, beyond the question's own, lies before
+    (after) the as-of year, so the sentence likely tells of another year's event."""
+    if as_of is None:
+        return 0.0, 0.0
+    named = years(text) - years(question)
+    if not named or as_of.year in named:
+        return 0.0, 0.0
+    return float(max(named) < as_of.year), float(min(named) > as_of.year)

@@ -21,7 +21,9 @@ class Card:
 
 
 def choose(sentences: list[Sentence], settings: dict | None = None) -> list[Sentence]:
-    """The lead sentence and the next ones that add something: no repeats, no weak ones, best first."""
+    """The lead sentence and the next ones that add something: no repeats, no weak ones, no questions (a
+    sentence that asks answers nothing), best first."""
+    sentences = [x for x in sentences if not x.features.get("asks")]
     if not sentences:
         return []
     c = settings or ranker()["compose"]

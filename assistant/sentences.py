@@ -9,17 +9,20 @@ import re
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from datetime import date
 from importlib import resources
 
 import numpy as np
 
 from assistant import answer_types as at
+from assistant.dates import year_drift
 from assistant.terms import content_terms, names, overlap, term_set, with_variants
 from ingest.chunk import split_sentences
 
 _LETTERS = re.compile(r"[A-Za-z]{2}")
 _BRACKETED = re.compile(r"\[([\d\s,–and-]+)\]")
 _WHO_IS = re.compile(r"^(?:who|what)\s+(?:is|was|are|were)\s+(.+?)\??$", re.I)
+_ASKS = re.compile(r"\?[\"”’')\s]*$")
 _LEADING = re.compile(
     r"^(?:he|she|it|they|this|that|these|those|meanwhile|but|and|also|however|still|yet|so)\b", re.I
 )
@@ -134,7 +137,7 @@ def is_reporting(text: str) -> bool:
 
 
 def score_sentences(query: str, qvec: np.ndarray, passages: list, embedder, idf, cache: SentenceCache,
-                    model: dict | None = None) -> list[Sentence]:  # fmt: skip
+                    model: dict | None = None, as_of: date | None = None) -> list[Sentence]:  # fmt: skip
     """Every usable sentence of the passages, best first, scored by the fitted two-stage ranker."""
     model = model or ranker()
     kind = at.question_type(query)
@@ -152,6 +155,8 @@ def score_sentences(query: str, qvec: np.ndarray, passages: list, embedder, idf,
             ov = overlap(qterms, terms, weights)
             cands = at.candidates(text, kind, query)
             novel_names = [n for n in part.names if n.casefold() not in qnames]
+            # a year another than the as-of one hints at another event, unless a time is asked for
+            past, future = year_drift(text, query, as_of) if kind != at.TIME else (0.0, 0.0)
             f = {
                 "overlap": ov,
                 "overlap_title": overlap(qterms, terms | title_terms, weights),
@@ -171,6 +176,9 @@ def score_sentences(query: str, qvec: np.ndarray, passages: list, embedder, idf,
                 "leading": float(bool(_LEADING.match(text))),
                 "quote": float(bool(re.search(r"[“”\"]", text))),
                 "defines": float(bool(defined) and _defines(defined, text)),
+                "asks": float(bool(_ASKS.search(text))),
+                "year_past": past,
+                "year_future": future,
                 **{f"kind_{kind}_match": float(bool(cands))},
             }
             prev_ov = ov

@@ -79,7 +79,7 @@ def score(items: list[dict], model: dict, comps) -> None:
         if "pool" not in it:
             it["pool"] = answer_pool(it["found"], comps.catalog)
         it["sentences"] = score_sentences(it["query"], qvec, it["pool"], comps.embedder, corpus.idf,
-                                          comps.sentences, model=model)  # fmt: skip
+                                          comps.sentences, model=model, as_of=it["today"])  # fmt: skip
         it["features"] = features(
             it["query"], it["found"], it["sentences"], corpus, it["today"], it["q"].text
         )
@@ -153,20 +153,23 @@ def answer_figures(items: list[dict], refusal: dict, compose: dict, chooser: dic
     for it in items:
         q = it["q"]
         refused = not it["found"].passages or evidence(it["features"], refusal) < 0.5
-        chosen = [] if refused else choose(it["sentences"], compose)
-        cand = short_answer(q.text, chosen[0], it["sentences"], chooser) if chosen else None
-        text = " ".join(([cand.text] if cand else []) + [s.text for s in chosen])
-        cited = {it["pool"][s.passage].chunk_id: it["pool"][s.passage].text for s in chosen}
+        picked = choose(it["sentences"], compose) if it["found"].passages else []
+        chosen = [] if refused else picked
+        cand = short_answer(q.text, picked[0], it["sentences"], chooser) if picked else None
+        text = " ".join(([cand.text] if cand else []) + [s.text for s in picked])
+        cited = {it["pool"][s.passage].chunk_id: it["pool"][s.passage].text for s in picked}
         row = {"refused": refused, "n": len(chosen),
-               "short": bool(cand) and bool(q.answer) and (holds(cand.text, q.answer) or holds(q.answer, cand.text)),
+               "short": not refused and bool(cand) and bool(q.answer) and (holds(cand.text, q.answer) or holds(q.answer, cand.text)),
                "strict": bool(q.answer) and not refused and holds(text, q.answer),
+               "unrefused": bool(q.answer) and holds(text, q.answer),  # the sentence choice, refusal aside
                "lenient": bool(q.answer) and not refused and any(holds(t, q.answer) for t in [text, *cited.values()])}  # fmt: skip
         (off if q.offcorpus else cov if it["covered"] else unc).append(row)
     mean = lambda rs, k: round(sum(r[k] for r in rs) / len(rs), 3) if rs else None  # noqa: E731
     return {"covered": len(cov), "strict_recall_covered": mean(cov, "strict"),
             "lenient_recall_covered": mean(cov, "lenient"), "false_refusal_covered": mean(cov, "refused"),
             "refusal_offcorpus": mean(off, "refused"), "refusal_not_covered": mean(unc, "refused"),
-            "short_answer_right_covered": mean(cov, "short"), "sentences_per_answer": mean(cov, "n")}  # fmt: skip
+            "short_answer_right_covered": mean(cov, "short"), "sentences_per_answer": mean(cov, "n"),
+            "strict_recall_unrefused_covered": mean(cov, "unrefused")}  # fmt: skip
 
 
 def fit_refusal(items: list[dict], cost: float) -> dict:

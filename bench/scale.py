@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """A store of N chunks from rtqa-train's text (repeated with variations), vectors skipping the encoder.
 
-Usage: python bench/scale.py --chunks N [--json] [--set ../shared/bench/rtqa-train] [--dir FOLDER]
+Usage: python bench/scale.py --chunks N [--json] [--vectors words|random] [--set ../shared/bench/rtqa-train]
+       [--dir FOLDER]
 Prints one JSON line: chunks, build_s, query_p50_ms, query_p95_ms (hybrid retrieval, 200 questions, half
 with an outlet or date filter), batch_ingest_s (200 new articles into the full store),
 batch_ingest_s_empty (the same into an empty store), rss_mb (peak RSS of the answering process).
@@ -58,6 +59,33 @@ class RandomEmbedder:
         return [m.span() for m in _WORD.finditer(text)]
 
 
+class WordsEmbedder(RandomEmbedder):
+    """Unit vectors that keep the texts' similarity: hashed content-word counts through a fixed random
+    projection, so similar chunks lie close as real embeddings do (iid random vectors are the worst case
+    for HNSW insertion, which makes a batch into a full store look dearer than it is)."""
+
+    name, backend = "scale-words-384", "words"
+
+    def __init__(self):
+        from sklearn.feature_extraction.text import HashingVectorizer
+
+        self.hasher = HashingVectorizer(
+            n_features=2**15, stop_words="english", alternate_sign=False, norm=None
+        )
+        rng = np.random.default_rng(384)
+        self.projection = rng.standard_normal((2**15, self.dimension), dtype=np.float32)
+
+    def encode(self, texts, batch_size=None) -> np.ndarray:
+        counts = self.hasher.transform(list(texts))
+        counts.data = np.log1p(counts.data).astype(np.float32)
+        v = np.asarray(counts @ self.projection, dtype=np.float32)
+        norms = np.linalg.norm(v, axis=1, keepdims=True)
+        return v / np.where(norms > 0, norms, 1.0)
+
+
+EMBEDDERS = {"random": RandomEmbedder, "words": WordsEmbedder}
+
+
 def _articles(source: Path) -> list[dict]:
     """The set's article records."""
     out = []
@@ -108,13 +136,13 @@ def _settings(folder: Path, collection: str = "newsdesk"):
     return Settings(data_dir=folder, ingest_batch_chunks=4000, collection=collection)
 
 
-def build(folder: Path, n_chunks: int, source: Path) -> dict:
+def build(folder: Path, n_chunks: int, source: Path, emb) -> dict:
     """Ingest variant articles until the store holds n_chunks; the batch of 200 is kept aside."""
 
     base, rng = _articles(source), random.Random(0)
     if not base:
         raise SystemExit(f"no articles under {source}/articles: pass --set")
-    settings, emb = _settings(folder / "store"), RandomEmbedder()
+    settings = _settings(folder / "store")
     work = folder / "input"
     work.mkdir(parents=True, exist_ok=True)
     _write_batch(folder, base, 999)
@@ -151,22 +179,22 @@ def _ingest(records: list[dict], work: Path, settings, emb) -> None:
     ingest_paths([path], settings, embedder=emb)
 
 
-def batch(folder: Path, target: Path, collection: str) -> dict:
+def batch(folder: Path, target: Path, collection: str, emb) -> dict:
     """Seconds to ingest the kept-aside 200-article batch into the store in target (this collection)."""
     from ingest.pipeline import ingest_paths
 
     started = time.perf_counter()
     settings = _settings(target, collection)
-    result = ingest_paths([folder / "batch.jsonl"], settings, embedder=RandomEmbedder())
+    result = ingest_paths([folder / "batch.jsonl"], settings, embedder=emb)
     return {"seconds": round(time.perf_counter() - started, 2), "chunks": result.chunks}
 
 
-def query(folder: Path, source: Path, n: int = 200) -> dict:
+def query(folder: Path, source: Path, emb, n: int = 200) -> dict:
     """p50/p95 of hybrid retrieval over the store; half the questions carry an outlet or a date filter."""
     from assistant.components import get_components
     from assistant.types import Filters
 
-    settings, emb = _settings(folder / "store"), RandomEmbedder()
+    settings = _settings(folder / "store")
     questions = [json.loads(line)["question"] for line in (source / "questions.jsonl").open()]
     rng = random.Random(1)
     t0 = time.perf_counter()
@@ -193,10 +221,13 @@ def query(folder: Path, source: Path, n: int = 200) -> dict:
             "load_s": round(load_s, 1), "rss_mb": round(rss)}  # fmt: skip
 
 
-def _phase(*args: str) -> dict:
+def _phase(vectors: str, *args: str) -> dict:
     """Run one phase in its own process and read its JSON line."""
     out = subprocess.run(
-        [sys.executable, __file__, "--phase", *args], check=True, stdout=subprocess.PIPE, text=True
+        [sys.executable, __file__, "--vectors", vectors, "--phase", *args],
+        check=True,
+        stdout=subprocess.PIPE,
+        text=True,
     )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
@@ -211,13 +242,16 @@ def main() -> None:
     ap.add_argument("--set", default=str(shared / "bench" / "rtqa-train"))
     ap.add_argument("--dir", default="", help="work folder (default: a new temporary one, deleted after)")
     ap.add_argument("--reuse", action="store_true", help="measure the store already built in --dir")
+    ap.add_argument("--vectors", choices=sorted(EMBEDDERS), default="words",
+                    help="vectors: hashed words through a random projection (near as real ones), or iid random")  # fmt: skip
     ap.add_argument("--phase", nargs="+", help=argparse.SUPPRESS)
     args = ap.parse_args()
     source = Path(args.set)
     if args.phase:
         kind, folder = args.phase[0], Path(args.phase[1])
-        got = {"build": lambda: build(folder, args.chunks, source), "query": lambda: query(folder, source),
-               "batch": lambda: batch(folder, Path(args.phase[2]), args.phase[3])}[kind]()  # fmt: skip
+        emb = EMBEDDERS[args.vectors]()
+        got = {"build": lambda: build(folder, args.chunks, source, emb), "query": lambda: query(folder, source, emb),
+               "batch": lambda: batch(folder, Path(args.phase[2]), args.phase[3], emb)}[kind]()  # fmt: skip
         print(json.dumps(got))
         return
     folder = Path(args.dir) if args.dir else Path(tempfile.mkdtemp(prefix="newsdesk-scale-"))
@@ -226,11 +260,13 @@ def main() -> None:
             _write_batch(folder, _articles(source), 1000 + int(time.time()) % 100_000)
             built = {"chunks": _stored_chunks(_settings(folder / "store")), "build_s": None}
         else:
-            built = _phase("build", str(folder), "--chunks", str(args.chunks), "--set", str(source))
-        asked = _phase("query", str(folder), "--set", str(source))
-        full = _phase("batch", str(folder), str(folder / "store"), "newsdesk")
+            built = _phase(
+                args.vectors, "build", str(folder), "--chunks", str(args.chunks), "--set", str(source)
+            )
+        asked = _phase(args.vectors, "query", str(folder), "--set", str(source))
+        full = _phase(args.vectors, "batch", str(folder), str(folder / "store"), "newsdesk")
         empty_name = f"scale-empty-{os.getpid()}"  # a collection of its own on a server
-        empty = _phase("batch", str(folder), str(folder / empty_name), empty_name)
+        empty = _phase(args.vectors, "batch", str(folder), str(folder / empty_name), empty_name)
     finally:
         if not args.dir:
             shutil.rmtree(folder, ignore_errors=True)
@@ -238,7 +274,7 @@ def main() -> None:
                "batch_ingest_s": full["seconds"], "batch_ingest_s_empty": empty["seconds"],
                "batch_chunks_empty": empty["chunks"],
                "rss_mb": asked["rss_mb"], "answer_load_s": asked["load_s"], "batch_chunks": full["chunks"],
-               "cpus": os.cpu_count(), "chroma": os.environ.get("NEWSDESK_CHROMA_HOST") or "embedded"}  # fmt: skip
+               "cpus": os.cpu_count(), "vectors": args.vectors, "chroma": os.environ.get("NEWSDESK_CHROMA_HOST") or "embedded"}  # fmt: skip
     if not args.json:
         for k, v in figures.items():
             print(f"{k:>22}: {v}", file=sys.stderr)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 from dataclasses import dataclass
+from datetime import date
 
 import pytest
 
@@ -30,6 +31,10 @@ from assistant.types import Answer, Source
         ("Which country hosted the talks?", at.PLACE),
         ("Damar Hamlin is a valued member of which team?", at.ORG),
         ("What is the new law called?", at.NAME),
+        ("What is the federal minimum wage in the US?", at.NUMBER),
+        ("What is the capital of Australia?", at.PLACE),
+        ("His win last Sunday brought his tally of wins this season to what?", at.NUMBER),
+        ("A court ordered the council to protect them against what?", at.NAME),
         ("Why did the minister resign?", at.REASON),
         ("Did the Senate pass the bill?", at.YESNO),
         ("True or false: the rover landed on Mars.", at.YESNO),
@@ -97,6 +102,14 @@ def test_place_and_org_candidates():
     assert "Buffalo Bills" in _texts(
         "The Buffalo Bills safety collapsed.", at.ORG, "Hamlin plays for which team?"
     )
+    assert _texts("A review of the BBC’s coverage found gaps.", at.ORG, "Which broadcaster?") == ["BBC"]
+
+
+def test_a_person_is_not_an_organisation_s_long_name():
+    sentence = (
+        "Talks with the Alliance of Motion Picture and Television Producers stalled, Fran Drescher said."
+    )
+    assert _texts(sentence, at.PERSON, "Who leads SAG-AFTRA?") == ["Fran Drescher"]
 
 
 @pytest.mark.parametrize(
@@ -202,6 +215,18 @@ def test_choose_stops_at_the_embedded_head():
     assert [x.text for x in choose([head[0], rest, head[1]], rules)] == [head[0].text, t2]
 
 
+def test_choose_never_answers_with_a_question():
+    q = "Which religious text has a hidden chapter?"
+    a = _Article("a1")
+    text = "Researchers found a hidden chapter of which religious text? The chapter is part of the Bible."
+    p = _Passage("c", a, text, 0, len(text))
+    asks = _sentence(0, p, "Researchers found a hidden chapter of which religious text?", 1.9, q, at.NAME)
+    asks.features["asks"] = 1.0
+    says = _sentence(0, p, "The chapter is part of the Bible.", 1.6, q, at.NAME)
+    rules = {"max_sentences": 3, "ratio": 0.5, "min_probability": 0.2, "redundancy": 0.6}
+    assert [x.text for x in choose([asks, says], rules)] == [says.text]
+
+
 def test_number_words_match_digits_and_quotes_and_case_are_ignored():
     assert norm_text("Two “Squid Game” seasons") == "2 squid game seasons"
     assert holds("The Fed raised rates by three-quarters of a point", "Three-quarters of a point")
@@ -291,3 +316,25 @@ def test_seed_question_outside_the_articles_is_refused(seed_settings):
     from assistant import answer
 
     assert answer("Who won the 2022 World Cup?", settings=seed_settings).refused
+
+
+def test_sentence_features_mark_questions_and_other_years(fake_embedder):
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    from assistant.sentences import SentenceCache, score_sentences
+
+    text = (
+        "Which city will host the Final Four this weekend? "
+        "Houston will host the Final Four at NRG Stadium this weekend. "
+        "Indianapolis will host the 2026 Final Four at Lucas Oil Stadium."
+    )
+    passage = SimpleNamespace(text=text, chunk_id="c1", start=0, dense_rank=1, bm25_rank=1, dense=0.5,
+                              article=SimpleNamespace(title_terms=frozenset()))  # fmt: skip
+    query = "Which city will host the Final Four this weekend?"
+    found = score_sentences(query, np.asarray(fake_embedder.embed_query(query)), [passage], fake_embedder,
+                            lambda t: 1.0, SentenceCache(), as_of=date(2023, 3, 30))  # fmt: skip
+    feats = {s.text.split()[0]: s.features for s in found}
+    assert feats["Which"]["asks"] == 1.0 and feats["Houston"]["asks"] == 0.0
+    assert feats["Indianapolis"]["year_future"] == 1.0 and feats["Houston"]["year_future"] == 0.0

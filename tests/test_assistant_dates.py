@@ -73,3 +73,22 @@ def test_url_day():
     assert url_day("https://example.com/news/2022-07-01-story") == 20220701
     assert url_day("https://example.com/2022/13/45/x") == 0
     assert url_day(None) == 0 and url_day("https://example.com/story") == 0
+
+
+def test_years_named_in_a_text_and_their_drift_from_the_as_of_year():
+    from assistant.dates import year_drift, years
+
+    assert years("the 2026 Final Four, 2,022 seats, $2023, in the 2020s, the 2018 elections, 15% 2021") == {
+        2026,
+        2018,
+        2021,
+    }
+    as_of = date(2023, 3, 30)
+    assert year_drift("Indianapolis will host the 2026 Final Four.", "Who hosts it this weekend?", as_of) == (
+        0,
+        1,
+    )
+    assert year_drift("He returned to Earth in 2022 after 355 days.", "How many days?", as_of) == (1, 0)
+    assert year_drift("It was held in 2022 and again in 2023.", "Where?", as_of) == (0, 0)
+    assert year_drift("It was held in 2019.", "Where was it held in 2019?", as_of) == (0, 0)
+    assert year_drift("It was held in 2019.", "Where?", None) == (0, 0)

@@ -58,3 +58,22 @@ def test_scale_bench_prints_its_figures(tmp_path):
     )  # fmt: skip
     reused = json.loads(again.stdout.strip().splitlines()[-1])
     assert reused["chunks"] > figures["chunks"] and reused["batch_chunks"] > 0  # a new batch, added again
+
+
+def test_words_vectors_keep_the_texts_similarity():
+    import importlib.util
+
+    import numpy as np
+
+    spec = importlib.util.spec_from_file_location("scale_bench", ROOT / "bench" / "scale.py")
+    scale = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(scale)
+    emb = scale.WordsEmbedder()
+    a, b, c = emb.encode([
+        "The council voted to repair the river bridge before the flood season.",
+        "Before the flood season the council voted to repair the bridge.",
+        "Shares in the chip maker fell after its quarterly results.",
+    ])  # fmt: skip
+    assert np.allclose([np.linalg.norm(a), np.linalg.norm(c)], 1.0, atol=1e-5)
+    assert a @ b > 0.8 and abs(a @ c) < 0.3
+    assert np.allclose(emb.encode(["same text"]), scale.WordsEmbedder().encode(["same text"]))
