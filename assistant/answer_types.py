@@ -58,6 +58,14 @@ _ONE_TIME = (
     r"(?:ago|later|earlier|from now)"
 )
 _TIME_RE = re.compile(rf"\b(?:{_ONE_TIME})(?:\s*(?:or|and|to|through|until|-|–)\s+(?:{_ONE_TIME}))*\b")
+# "what year" / "which month" questions: the unit a time candidate must name
+_TIME_UNIT = re.compile(r"\b(?:what|which)\s+(year|month|decade|century)\b", re.I)
+_UNIT_SHAPES = {
+    "year": re.compile(r"\b(?:19|20)\d\d\b|\byears?\b", re.I),
+    "month": re.compile(rf"\b(?:{_MONTHS})|\bmonths?\b", re.I),
+    "decade": re.compile(r"\b(?:19|20)\d0s\b|\bdecades?\b", re.I),
+    "century": re.compile(r"\bcentur(?:y|ies)\b|\b\d\d?(?:st|nd|rd|th)\b", re.I),
+}
 _NUMBER_WORDS = "|".join(
     sorted(
         [
@@ -264,6 +272,9 @@ def candidates(sentence: str, kind: str, question: str) -> list[Candidate]:
     if kind == TIME:
         found = [(m.start(), m.end(), m.group()) for m in _TIME_RE.finditer(sentence)
                  if not _REPORTED.search(sentence[max(0, m.start() - 30) : m.start()])]  # fmt: skip
+        if unit := _TIME_UNIT.search(question):  # "what year?": a year, not "Wednesday"
+            need = _UNIT_SHAPES[unit.group(1).lower()]
+            found = [x for x in found if need.search(x[2])]
     elif kind == NUMBER:
         found = [(m.start(), m.end(), _trim_unit(m.group())) for m in _NUMBER_RE.finditer(sentence)
                  if not _DAY_OF_MONTH.search(sentence[max(0, m.start() - 12) : m.start()])]  # fmt: skip

@@ -53,6 +53,15 @@ def test_time_candidates_join_alternatives_and_skip_reporting_dates():
     assert _texts(s, at.TIME, "When might Xi visit Moscow?") == ["April or early May"]
 
 
+def test_a_what_year_question_takes_only_years_and_a_which_month_one_only_months():
+    year = "Microsoft retired Internet Explorer this week. What year did it debut?"
+    assert at.question_type(year) == at.TIME
+    assert _texts("It retired the browser on Wednesday, 27 years on.", at.TIME, year) == []
+    assert _texts("Internet Explorer debuted in August 1995.", at.TIME, year) == ["August 1995"]
+    month = "A new vaccine will be released by which month?"
+    assert _texts("It will be out on Tuesday or in September.", at.TIME, month) == ["September"]
+
+
 def test_number_candidates_keep_units_and_fractions():
     s = "The rial fell to 700,000 rials, and the Fed raised rates by three-quarters of a percentage point."
     got = _texts(s, at.NUMBER, "How low did the currency fall?")
