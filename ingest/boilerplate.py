@@ -46,6 +46,13 @@ _ANYWHERE = re.compile(  # these mark a line as boilerplate wherever they stand 
     ),
     re.I,
 )
+# every alternative of _ANYWHERE holds one of these (case-folded): a line with none skips the slow search
+_ANYWHERE_HINTS = (
+    "relevant", "feedback", "video", "froze", "loud", "technical", "watch", "replay", "sign up", "subscri",
+    "newsletter", "inbox", "journalism", "partner", "purchases", "commission", "accurate", "we will use",
+    "object", "javascript", "browser", "not available", "follow", "@", "reach", "download", "notifications",
+    "rights reserved", "tip?", "a version of this", "updated", ":",
+)  # fmt: skip
 _DURATION = re.compile(r"(?<![\d:])(?:\d{1,2}:)?\d{2}:[0-5]\d$")  # "01:15" ending a video teaser
 _TIME_WORDS = re.compile(
     r"\b(?:at|by|until|till|from|to|before|after|around|about|since|between|and|or)\s+\S+$", re.I
@@ -59,7 +66,10 @@ def is_boilerplate(line: str) -> bool:
     text = " ".join(line.split())
     if not text or len(text.split()) > _MAX_WORDS:
         return False
-    if _WHOLE.fullmatch(text.rstrip(" .!:|")) or _ANYWHERE.search(_BULLET.sub("", text)):
+    if _WHOLE.fullmatch(text.rstrip(" .!:|")):
+        return True
+    folded = text.casefold()
+    if any(h in folded for h in _ANYWHERE_HINTS) and _ANYWHERE.search(_BULLET.sub("", text)):
         return True
     # a video teaser: a headline-like line ending in its length ("... Yellowstone National Park 01:15")
     return (

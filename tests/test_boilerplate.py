@@ -141,3 +141,17 @@ def test_a_file_of_nothing_but_an_ad_survey_says_why_it_holds_no_article():
               "text": "\n\n".join(JUNK[:2])}  # fmt: skip
     with pytest.raises(InputError, match=r"^x\.jsonl: no articles found \(line 1: only ad, survey"):
         parse_text(json.dumps(record), "x.jsonl", "jsonl")
+
+
+def test_every_anywhere_rule_holds_a_hint_so_the_prefilter_never_skips_it():
+    import re
+
+    from ingest.boilerplate import _ANYWHERE, _ANYWHERE_HINTS
+
+    literal = re.compile(r"\\.|\[[^\]]*\]|\([^)]*\)[?*]?|[.^$?*+{}\d,]")  # regex syntax, not text
+    for rule in re.split(r"\|(?![^(]*\))", _ANYWHERE.pattern):
+        text = rule.replace(r"\?", "?").casefold()
+        assert any(h in text or h in literal.sub(" ", text) for h in _ANYWHERE_HINTS), rule
+    line = "Sign up for our newsletter: it is delivered to your inbox"
+    assert is_boilerplate(line)
+    assert not is_boilerplate("Officials said the flooding shut down the park for a week.")
