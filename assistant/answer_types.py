@@ -191,13 +191,14 @@ def question_type(question: str) -> str:
         before = [re.sub(r"[^\w-]", "", w).lower() for w in q[: m.start()].split()[-10:]]
         if any(_HEAD_TYPE.get(w) == NUMBER for w in before):
             return NUMBER
-    if m := re.search(r"\b(?:which|what|whose)\s+(.*)", q, re.I):
-        for word in m.group(1).lower().split()[:4]:
-            word = re.sub(r"[^\w-]", "", word).removesuffix("s") if word not in _HEAD_TYPE else word
-            if word in _HEAD_STOP:
-                break
-            if word in _HEAD_TYPE:
-                return _HEAD_TYPE[word]
+    if re.search(r"\b(?:which|what|whose)\s", q, re.I):
+        for m in re.finditer(r"\b(?:which|what|whose)\s+", q, re.I):  # "X, which marks..., in which year?"
+            for word in q[m.end() :].lower().split()[:4]:
+                word = re.sub(r"[^\w-]", "", word).removesuffix("s") if word not in _HEAD_TYPE else word
+                if word in _HEAD_STOP:
+                    break
+                if word in _HEAD_TYPE:
+                    return _HEAD_TYPE[word]
         return NAME
     if re.search(r"\bwho(?:m|se)?\b", low):
         return PERSON

@@ -30,6 +30,10 @@ from assistant.types import Answer, Source
         ("Where did the summit take place?", at.PLACE),
         ("Which country hosted the talks?", at.PLACE),
         ("Damar Hamlin is a valued member of which team?", at.ORG),
+        (
+            "Ukraine marks Independence Day, which recalls its split from the Soviet Union in which year?",
+            at.TIME,
+        ),
         ("What is the new law called?", at.NAME),
         ("What is the federal minimum wage in the US?", at.NUMBER),
         ("What is the capital of Australia?", at.PLACE),
