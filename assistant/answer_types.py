@@ -312,14 +312,23 @@ def _outlets() -> frozenset[str]:
     from ingest.outlets import KNOWN_CODES
 
     return frozenset(
-        {*map(str.casefold, KNOWN_CODES), *map(str.casefold, KNOWN_CODES.values()), "associated press"}
+        {*map(str.casefold, KNOWN_CODES), *map(str.casefold, KNOWN_CODES.values()), *_MORE_OUTLETS}
     )
 
 
+# outlets that news text credits ("told USA TODAY") beside the wire codes ingest knows
+_MORE_OUTLETS = (
+    "associated press", "usa today", "washington post", "fox news", "guardian", "politico", "axios",
+    "bloomberg", "the week", "al jazeera", "sky news", "newsweek", "huffpost", "business insider",
+    "los angeles times", "chicago tribune", "msnbc", "the hill", "the atlantic", "the independent",
+)  # fmt: skip
+_DESK = re.compile(r"\s+(?:sports|business|politics|news|opinion|staff|network|digital)$")
+
+
 def is_news_outlet(text: str) -> bool:
-    """True when a name is a known news outlet or wire service ("CNN", "Reuters", "The New York Times")."""
+    """True when a name is a known news outlet or wire service ("CNN", "Reuters", "USA TODAY Sports")."""
     t = text.casefold().strip()
-    return t in _outlets() or t.removeprefix("the ") in _outlets()
+    return any(x in _outlets() or x.removeprefix("the ") in _outlets() for x in (t, _DESK.sub("", t)))
 
 
 def _trim_unit(text: str) -> str:

@@ -86,6 +86,10 @@ def test_the_outlet_quoted_is_not_the_answer_unless_asked_for():
     s = "The Buffalo Bills safety collapsed, officials told Reuters and CNN."
     assert _texts(s, at.ORG, "Hamlin plays for which team?") == ["Buffalo Bills"]
     assert "Reuters" in _texts(s, at.ORG, "Which news agency first reported it?")
+    told = "The dress was damaged, an expert familiar with it tells USA TODAY."
+    assert _texts(told, at.PERSON, "Who designed the dress?") == []
+    assert at.is_news_outlet("USA TODAY Sports") and at.is_news_outlet("Fox News")
+    assert not at.is_news_outlet("Sports") and not at.is_news_outlet("Tucker Carlson")
 
 
 def test_name_runs_keep_new_and_join_across_for_and():
