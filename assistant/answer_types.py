@@ -191,8 +191,8 @@ def question_type(question: str) -> str:
         before = [re.sub(r"[^\w-]", "", w).lower() for w in q[: m.start()].split()[-10:]]
         if any(_HEAD_TYPE.get(w) == NUMBER for w in before):
             return NUMBER
-    if re.search(r"\b(?:which|what|whose)\s", q, re.I):
-        for m in re.finditer(r"\b(?:which|what|whose)\s+", q, re.I):  # "X, which marks..., in which year?"
+    if asks := list(re.finditer(r"\b(?:which|what|whose)\s+", q, re.I)):
+        for m in asks:  # "X, which marks..., in which year?": a later "which X" names the type
             for word in q[m.end() :].lower().split()[:4]:
                 word = re.sub(r"[^\w-]", "", word).removesuffix("s") if word not in _HEAD_TYPE else word
                 if word in _HEAD_STOP:
@@ -309,19 +309,11 @@ def candidates(sentence: str, kind: str, question: str) -> list[Candidate]:
 @functools.lru_cache(maxsize=1)
 def _outlets() -> frozenset[str]:
     """Lower-cased names and codes of the news outlets and wire services ingest knows."""
-    from ingest.outlets import KNOWN_CODES
+    from ingest.outlets import CREDITED, KNOWN_CODES
 
-    return frozenset(
-        {*map(str.casefold, KNOWN_CODES), *map(str.casefold, KNOWN_CODES.values()), *_MORE_OUTLETS}
-    )
+    return frozenset({*map(str.casefold, KNOWN_CODES), *map(str.casefold, KNOWN_CODES.values()), *CREDITED})
 
 
-# outlets that news text credits ("told USA TODAY") beside the wire codes ingest knows
-_MORE_OUTLETS = (
-    "associated press", "usa today", "washington post", "fox news", "guardian", "politico", "axios",
-    "bloomberg", "the week", "al jazeera", "sky news", "newsweek", "huffpost", "business insider",
-    "los angeles times", "chicago tribune", "msnbc", "the hill", "the atlantic", "the independent",
-)  # fmt: skip
 _DESK = re.compile(r"\s+(?:sports|business|politics|news|opinion|staff|network|digital)$")
 
 

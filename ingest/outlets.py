@@ -11,6 +11,12 @@ KNOWN_CODES = {
     "KYODO": "Kyodo", "YONHAP": "Yonhap", "WSJ": "The Wall Street Journal", "NYT": "The New York Times",
     "FT": "Financial Times", "CBS": "CBS News", "NBC": "NBC News", "ABC": "ABC News", "CNBC": "CNBC",
 }  # fmt: skip
+# outlets that news text credits ("told USA TODAY") beside the codes above, case-folded
+CREDITED = (
+    "associated press", "usa today", "washington post", "fox news", "guardian", "politico", "axios",
+    "bloomberg", "the week", "al jazeera", "sky news", "newsweek", "huffpost", "business insider",
+    "los angeles times", "chicago tribune", "msnbc", "the hill", "the atlantic", "the independent",
+)  # fmt: skip
 _DATELINE = re.compile(
     r"^(?:[A-Z][A-Za-z .,'-]{0,60}\s)?\((Reuters|AP|AFP|CNN(?: Business)?|BBC|NPR|UPI|Xinhua|dpa|EFE)\)\s*[-–—:]?"
 )
