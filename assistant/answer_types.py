@@ -158,6 +158,14 @@ _NOT_NAMES = re.compile(
 )
 
 
+# A title or "No." ending a name run before its full stop; the digits after a code ("BA.5", "XBB.1.5")
+_ABBREVIATED = re.compile(
+    r"(?:^|\s)(?:Rep|Reps|Sen|Sens|Gov|Dr|Mr|Mrs|Ms|Gen|Lt|Col|Sgt|Capt|Cpt|Prof|Rev|Adm|Maj|Cmdr|Supt|Det|Pres|"
+    r"No|Nos|St|Ft|Mt)$"
+)
+_NAME_ID = re.compile(r"(?<=[A-Z])(?:\.\d+)+(?!\d)")
+
+
 @dataclass(frozen=True)
 class Candidate:
     """A phrase of a sentence that can answer the question: its span in the sentence and its type."""
@@ -255,8 +263,14 @@ def _name_spans(sentence: str) -> tuple[tuple[int, int, str], ...]:
         pos = i + len(name)
         if _NOT_NAMES.match(name):
             continue
-        if sentence[max(0, i - 4) : i] == "New ":  # "New" is a stopword: "New York", not "York"
-            i, name = i - 4, "New " + name
+        if sentence[max(0, i - 4) : i] in ("New ", "St. "):  # "New York", "St. Louis", not "York", "Louis"
+            i = i - 4
+        if sentence[pos : pos + 1] == "." and (tail := _ABBREVIATED.search(sentence[i:pos])):
+            pos = i + tail.start()  # "Leader Rep. Steve Scalise", "Airport No. 3": the title is no name
+            if pos <= i:
+                continue
+        elif ids := _NAME_ID.match(sentence, pos):  # "BA.5", "XBB.1.5": a variant's name
+            pos = ids.end()
         # "Centers for Disease Control", "Sweden and Finland"
         joined = out and sentence[out[-1][1] : i] in _NAME_JOINS
         if joined and not (is_news_outlet(out[-1][2]) or is_news_outlet(name)):

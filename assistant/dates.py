@@ -197,6 +197,16 @@ def day_number(d: date | None) -> int:
     return d.year * 10000 + d.month * 100 + d.day if d else 0
 
 
+def day_date(day: int) -> date | None:
+    """YYYYMMDD as a date (None for 0)."""
+    return date(day // 10000, day // 100 % 100, day % 100) if day else None
+
+
+def days_before(day: int, as_of: date | None) -> int | None:
+    """How many days before as_of a YYYYMMDD day lies (0 when after it; None when either is unknown)."""
+    return max((as_of - day_date(day)).days, 0) if day and as_of else None
+
+
 def iso_day(day: int) -> str:
     """YYYYMMDD as YYYY-MM-DD ("" for 0)."""
     return f"{day // 10000:04d}-{day // 100 % 100:02d}-{day % 100:02d}" if day else ""

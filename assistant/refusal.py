@@ -9,6 +9,7 @@ import re
 from datetime import date
 from importlib import resources
 
+from assistant.dates import days_before, years
 from assistant.sentences import probability
 from assistant.terms import content_terms, names, overlap, term_set, with_variants
 
@@ -32,8 +33,7 @@ def _staleness(question: str, passages: list, as_of: date | None) -> float:
     days = [p.article.day for p in passages if p.article.day]
     if as_of is None or not days or not _CUE.search(question):
         return 0.0
-    d = max(days)
-    gap = (as_of - date(d // 10000, d // 100 % 100, d % 100)).days
+    gap = days_before(max(days), as_of)
     return min(1.0, max(0.0, gap - 30) / 335)
 
 
@@ -86,7 +86,15 @@ def features(
         "numbers_found": len(numbers & passage_numbers) / len(numbers) if numbers else 1.0,
         "covering_articles": sum(1 for v in spread if v >= 0.5) / 10,
         "stale": _staleness(question or query, top, as_of),
+        "best_age": _best_age(question or query, sentences, as_of),
     }
+
+
+def _best_age(question: str, sentences: list, as_of: date | None) -> float:
+    """How old the best sentence's article is (log days, 0..1), unless the question names an earlier year."""
+    if not sentences or as_of is None or any(y < as_of.year for y in years(question)):
+        return 0.0
+    return sentences[0].age
 
 
 @functools.lru_cache(maxsize=1)

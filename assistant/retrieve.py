@@ -9,6 +9,7 @@ from datetime import date
 import numpy as np
 
 from assistant.corpus import ArticleInfo, Corpus
+from assistant.dates import days_before
 from assistant.terms import STOP, term_set, words
 from assistant.types import Filters
 
@@ -116,9 +117,7 @@ class Retriever:
         """Recency bonus, halving every week before as_of (0 when off or undated)."""
         if not self.recency_boost or not article.day:
             return 0.0
-        d = date(article.day // 10000, article.day // 100 % 100, article.day % 100)
-        days = max((as_of - d).days, 0)
-        return self.recency_boost * _rrf(1) * math.pow(0.5, days / 7)
+        return self.recency_boost * _rrf(1) * math.pow(0.5, days_before(article.day, as_of) / 7)
 
     def _prefer_newest(self, article_score: dict[str, float]) -> None:
         """Lift the newest dated candidate of each story to just above the best score of its story."""

@@ -15,7 +15,7 @@ from importlib import resources
 import numpy as np
 
 from assistant import answer_types as at
-from assistant.dates import year_drift
+from assistant.dates import days_before, is_current, year_drift
 from assistant.terms import content_terms, names, overlap, term_set, with_variants
 from ingest.chunk import split_sentences
 
@@ -41,6 +41,7 @@ class Sentence:
     score: float = 0.0
     terms: frozenset = frozenset()
     candidates: list = field(default_factory=list)  # answer_types.Candidate, spans in text
+    age: float = 0.0  # how long before the as-of date its article was published (log days, 0..1; 0 undated)
     features: dict = field(default_factory=dict)
 
 
@@ -146,9 +147,13 @@ def score_sentences(query: str, qvec: np.ndarray, passages: list, embedder, idf,
     rare = sorted(qterms, key=lambda t: -weights[t])[:3]
     defined = _defined_name(query)
     qnames = {n.casefold() for n in names(query)}
+    current = float(is_current(query))
+    ages = [_age(p.article.day, as_of) for p in passages]
     found: list[Sentence] = []
     for i, p in enumerate(passages):
         title_terms = with_variants(p.article.title_terms)
+        age = ages[i] if ages[i] is not None else 0.0
+        undated = float(ages[i] is None)
         prev_ov = 0.0
         for part in cache.passage_parts(p.chunk_id, p.text):
             s, text, terms, own = part.start, part.text, part.terms, part.own
@@ -179,12 +184,17 @@ def score_sentences(query: str, qvec: np.ndarray, passages: list, embedder, idf,
                 "asks": float(bool(_ASKS.search(text))),
                 "year_past": past,
                 "year_future": future,
+                "age": age,  # how much older than the newest passage's article this one is (log days, 0..1)
+                "age_current": age * current,  # the same for a question about now ("this week", "latest")
+                "undated": undated,
                 **{f"kind_{kind}_match": float(bool(cands))},
             }
             prev_ov = ov
-            found.append(Sentence(i, s, part.end, text, ov, terms=terms, candidates=cands, features=f))
+            found.append(Sentence(i, s, part.end, text, ov, terms=terms, candidates=cands, features=f,
+                                  age=ages[i] or 0.0))  # fmt: skip
     if not found:
         return []
+    _support(found, passages)
     for x in found:
         x.score = linear(model["stage1"], x.features)
     found.sort(key=lambda x: (-x.score, x.passage, x.start))
@@ -198,6 +208,27 @@ def score_sentences(query: str, qvec: np.ndarray, passages: list, embedder, idf,
         x.score = 1.0 + linear(model["stage2"], x.features)  # embedded ones rank above the others
     found.sort(key=lambda x: (-x.score, x.passage, x.start))
     return found
+
+
+def _support(found: list[Sentence], passages: list) -> None:
+    """Feature "support": how many other stories of the passages (up to 3) name a candidate of the sentence."""
+    texts = [p.text.casefold() for p in passages]
+    stories = [p.article.story_id for p in passages]
+    holders: dict[str, set] = {}
+    for x in found:
+        best = 0
+        for c in x.candidates:
+            low = c.text.casefold()
+            if low not in holders:
+                holders[low] = {st for st, t in zip(stories, texts, strict=True) if low in t}
+            best = max(best, len(holders[low] - {stories[x.passage]}))
+        x.features["support"] = min(best, 3) / 3
+
+
+def _age(day: int, as_of: date | None) -> float | None:
+    """How long before the as-of date a YYYYMMDD day lies, as log days over ten years (None when undated)."""
+    days = days_before(day, as_of)
+    return math.log1p(min(days, 3650)) / math.log1p(3650) if days is not None else None
 
 
 def embedded(sentence: Sentence) -> bool:

@@ -348,10 +348,71 @@ def test_sentence_features_mark_questions_and_other_years(fake_embedder):
         "Indianapolis will host the 2026 Final Four at Lucas Oil Stadium."
     )
     passage = SimpleNamespace(text=text, chunk_id="c1", start=0, dense_rank=1, bm25_rank=1, dense=0.5,
-                              article=SimpleNamespace(title_terms=frozenset()))  # fmt: skip
+                              article=SimpleNamespace(title_terms=frozenset(), day=0, story_id="s1"))  # fmt: skip
     query = "Which city will host the Final Four this weekend?"
     found = score_sentences(query, np.asarray(fake_embedder.embed_query(query)), [passage], fake_embedder,
                             lambda t: 1.0, SentenceCache(), as_of=date(2023, 3, 30))  # fmt: skip
     feats = {s.text.split()[0]: s.features for s in found}
     assert feats["Which"]["asks"] == 1.0 and feats["Houston"]["asks"] == 0.0
     assert feats["Indianapolis"]["year_future"] == 1.0 and feats["Houston"]["year_future"] == 0.0
+
+
+def test_sentence_features_tell_how_old_the_article_is_at_the_as_of_date(fake_embedder):
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    from assistant.sentences import SentenceCache, score_sentences
+
+    def features(query: str, *days: int) -> list[dict]:
+        passages = [
+            SimpleNamespace(text=f"Houston will host the Final Four at NRG Stadium, report {n}.", chunk_id=f"c{n}",
+                            start=0, dense_rank=1, bm25_rank=1, dense=0.5,
+                            article=SimpleNamespace(title_terms=frozenset(), day=day, story_id=f"s{n}"))
+            for n, day in enumerate(days)
+        ]  # fmt: skip
+        qvec = np.asarray(fake_embedder.embed_query(query))
+        found = score_sentences(query, qvec, passages, fake_embedder, lambda t: 1.0, SentenceCache(),
+                                as_of=date(2023, 3, 30))  # fmt: skip
+        return [s.features for s in sorted(found, key=lambda s: s.passage)]
+
+    now = "Which city hosts the Final Four this week?"
+    week_old, years_old, undated = features(now, 20230323, 20130330, 0)
+    assert 0 < week_old["age"] < years_old["age"] <= 1.0  # log days before the as-of date
+    assert years_old["age_current"] == years_old["age"]  # "this week": a question about now
+    assert undated["undated"] == 1.0 and undated["age"] == 0.0 and week_old["undated"] == 0.0
+    assert week_old["support"] == 2 / 3  # two other stories name Houston too
+    assert features("Which city hosted the Final Four?", 20230323, 20130330)[1]["age_current"] == 0.0
+    assert features(now, 20230330)[0]["age"] == 0.0  # published on the as-of date
+    assert [f["undated"] for f in features(now, 0, 0)] == [1.0, 1.0]  # an undated corpus: the same for all
+
+
+def test_name_candidates_leave_titles_out_and_keep_codes_whole():
+    from assistant.answer_types import NAME, PERSON, PLACE, candidates
+
+    said = "Two lawmakers emerged: House Majority Leader Rep. Steve Scalise, R-La., and Sen. Jim Jordan."
+    people = [
+        c.text for c in candidates(said, PERSON, "Who did Republicans pick as their nominee for speaker?")
+    ]
+    assert "Steve Scalise" in people and "Jim Jordan" in people
+    assert not any(p.endswith(("Rep", "Sen")) for p in people)
+    ranked = "A study ranks Detroit Metropolitan Airport No. 3 among mega airports."
+    assert [c.text for c in candidates(ranked, NAME, "Which airport ranked last?")] == [
+        "Detroit Metropolitan Airport"
+    ]
+    assert "St. Louis" in [
+        c.text for c in candidates("Fans in St. Louis cheered.", PLACE, "Where did fans cheer?")
+    ]
+    variant = "The XBB.1.5 variant is now dominant in the US."
+    assert "XBB.1.5" in [c.text for c in candidates(variant, NAME, "Which variant is now dominant?")]
+
+
+def test_refusal_evidence_reads_the_best_sentences_article_age():
+    from assistant.refusal import _best_age
+    from assistant.sentences import Sentence
+
+    old = [Sentence(0, 0, 10, "Virgin America merges with Alaska Airlines.", age=0.8)]
+    as_of = date(2023, 12, 8)
+    assert _best_age("Which carrier is merging with Alaska Airlines?", old, as_of) == 0.8
+    assert _best_age("Which carrier merged with Alaska Airlines in 2016?", old, as_of) == 0.0  # asked of then
+    assert _best_age("Which carrier is merging with Alaska Airlines?", [], as_of) == 0.0

@@ -92,3 +92,12 @@ def test_years_named_in_a_text_and_their_drift_from_the_as_of_year():
     assert year_drift("It was held in 2022 and again in 2023.", "Where?", as_of) == (0, 0)
     assert year_drift("It was held in 2019.", "Where was it held in 2019?", as_of) == (0, 0)
     assert year_drift("It was held in 2019.", "Where?", None) == (0, 0)
+
+
+def test_days_before_reads_yyyymmdd_days():
+    from assistant.dates import day_date, days_before
+
+    assert day_date(20230330) == date(2023, 3, 30) and day_date(0) is None
+    assert days_before(20230323, date(2023, 3, 30)) == 7
+    assert days_before(20230402, date(2023, 3, 30)) == 0  # after the as-of date
+    assert days_before(0, date(2023, 3, 30)) is None and days_before(20230323, None) is None
