@@ -91,8 +91,14 @@ def features(
 
 
 def _best_age(question: str, sentences: list, as_of: date | None) -> float:
-    """How old the best sentence's article is (log days, 0..1), unless the question names an earlier year."""
-    if not sentences or as_of is None or any(y < as_of.year for y in years(question)):
+    """How old the best sentence's article is (log days, 0..1) for a question about recent events, unless it names
+    an earlier year."""
+    if (
+        not sentences
+        or as_of is None
+        or not _CUE.search(question)
+        or any(y < as_of.year for y in years(question))
+    ):
         return 0.0
     return sentences[0].age
 

@@ -413,6 +413,11 @@ def test_refusal_evidence_reads_the_best_sentences_article_age():
 
     old = [Sentence(0, 0, 10, "Virgin America merges with Alaska Airlines.", age=0.8)]
     as_of = date(2023, 12, 8)
-    assert _best_age("Which carrier is merging with Alaska Airlines?", old, as_of) == 0.8
-    assert _best_age("Which carrier merged with Alaska Airlines in 2016?", old, as_of) == 0.0  # asked of then
-    assert _best_age("Which carrier is merging with Alaska Airlines?", [], as_of) == 0.0
+    assert _best_age("Which carrier is merging with Alaska Airlines this week?", old, as_of) == 0.8
+    assert (
+        _best_age("Which carrier merged with Alaska Airlines this week in 2016?", old, as_of) == 0.0
+    )  # asked of then
+    assert (
+        _best_age("Which carrier merged with Alaska Airlines?", old, as_of) == 0.0
+    )  # not about recent events
+    assert _best_age("Which carrier is merging with Alaska Airlines this week?", [], as_of) == 0.0

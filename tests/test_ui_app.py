@@ -120,7 +120,7 @@ def test_chat_answers_with_badges_and_source_cards(seeded, calls):
     reply = at.session_state["messages"][-1]["answer"]
     assert not reply.refused and reply.sources
     md = markdowns(at)
-    assert any(":blue-badge[1]" in m and "Xi Jinping" in m for m in md), md
+    assert any(m.startswith("April or early May :blue-badge[1]") for m in md), md  # answer, badge
     card = [m for m in md if ":orange-background[" in m]
     assert card and all("\\<" not in m or "\\>" in m for m in card)
     assert any(m.startswith(":blue-badge[1] **") for m in md)  # card title
