@@ -11,7 +11,7 @@ import numpy as np
 
 from assistant.citations import MarkerStream, Renumbering, split_answer, support_scores, supporting_span
 from assistant.components import get_components
-from assistant.dates import apply_question_dates, day_number, default_as_of, is_current, iso_day
+from assistant.dates import apply_question_dates, day_date, day_number, default_as_of, is_current
 from assistant.disagree import reports_differ
 from assistant.extractive import compose
 from assistant.refusal import REFUSAL_TEXT, evidence, features
@@ -120,7 +120,7 @@ def stream_answer(
         corpus = comps.corpus()
     engine = comps.engine(settings)
     explicit = _as_date(as_of)
-    newest = date.fromisoformat(iso_day(corpus.newest)) if corpus.newest else None
+    newest = day_date(corpus.newest)
     today, notice = (explicit, "") if explicit else default_as_of(newest, date.today())
     standalone = engine.rewrite(question, history) if history else question
     g = gather(standalone, filters, settings, comps, corpus, today, explicit or today)

@@ -209,7 +209,7 @@ def days_before(day: int, as_of: date | None) -> int | None:
 
 def iso_day(day: int) -> str:
     """YYYYMMDD as YYYY-MM-DD ("" for 0)."""
-    return f"{day // 10000:04d}-{day // 100 % 100:02d}-{day % 100:02d}" if day else ""
+    return day_date(day).isoformat() if day else ""
 
 
 _SLUG = re.compile(r"(?<![\d])(\d{1,2})-" + _MONTH.replace("\\.?", "") + r"-((?:19|20)\d{2})(?![\d])", re.I)

@@ -148,12 +148,11 @@ def score_sentences(query: str, qvec: np.ndarray, passages: list, embedder, idf,
     defined = _defined_name(query)
     qnames = {n.casefold() for n in names(query)}
     current = float(is_current(query))
-    ages = [_age(p.article.day, as_of) for p in passages]
     found: list[Sentence] = []
     for i, p in enumerate(passages):
         title_terms = with_variants(p.article.title_terms)
-        age = ages[i] if ages[i] is not None else 0.0
-        undated = float(ages[i] is None)
+        known = _age(p.article.day, as_of)
+        age, undated = (known, 0.0) if known is not None else (0.0, 1.0)
         prev_ov = 0.0
         for part in cache.passage_parts(p.chunk_id, p.text):
             s, text, terms, own = part.start, part.text, part.terms, part.own
@@ -184,14 +183,15 @@ def score_sentences(query: str, qvec: np.ndarray, passages: list, embedder, idf,
                 "asks": float(bool(_ASKS.search(text))),
                 "year_past": past,
                 "year_future": future,
-                "age": age,  # how much older than the newest passage's article this one is (log days, 0..1)
+                "age": age,  # how long before the as-of date its article was published (log days, 0..1)
                 "age_current": age * current,  # the same for a question about now ("this week", "latest")
                 "undated": undated,
                 **{f"kind_{kind}_match": float(bool(cands))},
             }
             prev_ov = ov
-            found.append(Sentence(i, s, part.end, text, ov, terms=terms, candidates=cands, features=f,
-                                  age=ages[i] or 0.0))  # fmt: skip
+            found.append(
+                Sentence(i, s, part.end, text, ov, terms=terms, candidates=cands, features=f, age=age)
+            )
     if not found:
         return []
     _support(found, passages)
