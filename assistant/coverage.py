@@ -10,14 +10,15 @@ from pathlib import Path
 from assistant.terms import content_terms
 
 _QUOTES = re.compile(r"[“”\"‘’'`]")
+_POSSESSIVE = re.compile(r"(?<=\w)['’]s\b")  # "Florida's history" states "Florida"
 
 
 @functools.lru_cache(maxsize=100000)
 def norm_text(text: str) -> str:
-    """Lower case, quotes and extra spaces removed, number words as digits ("two" = "2"), for matching."""
+    """Lower case, possessive 's, quotes and extra spaces removed, number words as digits ("two" = "2"), for matching."""
     from number_parser import parse
 
-    text = _QUOTES.sub("", (text or "").lower())
+    text = _QUOTES.sub("", _POSSESSIVE.sub("", (text or "").lower()))
     text = " ".join(text.split())
     if re.search(r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|[a-z]+teen|[a-z]+ty|"
                  r"hundred|thousand|million|billion)\b", text):  # fmt: skip

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import json
-import math
 import re
 from datetime import date
 from importlib import resources
@@ -12,6 +11,7 @@ from importlib import resources
 from assistant.dates import days_before, years
 from assistant.sentences import probability
 from assistant.terms import content_terms, names, overlap, term_set, with_variants
+from assistant.trees import linear
 
 REFUSAL_TEXT = "The ingested articles don't cover this."
 _NUMBER = re.compile(r"\d[\d,.]*\d(?:st|nd|rd|th)?|\d(?:st|nd|rd|th)?")
@@ -113,5 +113,4 @@ def fitted_weights() -> dict[str, float]:
 def evidence(feats: dict[str, float], weights: dict[str, float] | None = None) -> float:
     """The evidence score: a logistic function of the features."""
     w = weights or fitted_weights()
-    z = w.get("bias", 0.0) + sum(w.get(k, 0.0) * v for k, v in feats.items())
-    return 1.0 / (1.0 + math.exp(-max(min(z, 50.0), -50.0)))
+    return linear(w, feats)

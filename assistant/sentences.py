@@ -16,7 +16,9 @@ import numpy as np
 
 from assistant import answer_types as at
 from assistant.dates import days_before, is_current, year_drift
+from assistant.short import nearness
 from assistant.terms import content_terms, names, overlap, term_set, with_variants
+from assistant.trees import probabilities
 from ingest.chunk import split_sentences
 
 _LETTERS = re.compile(r"[A-Za-z]{2}")
@@ -118,12 +120,6 @@ def ranker() -> dict:
     return json.loads(resources.files("assistant").joinpath("fitted/sentence_ranker.json").read_text())
 
 
-def linear(weights: dict, feats: dict) -> float:
-    """A logistic model's probability for these features."""
-    z = weights.get("bias", 0.0) + sum(w * feats.get(k, 0.0) for k, w in weights.items() if k != "bias")
-    return 1.0 / (1.0 + math.exp(-max(min(z, 50.0), -50.0)))
-
-
 def tidy(text: str) -> str:
     """One line, single spaces, and an article's own "[3]" written "(3)" so it cannot pass for a citation."""
     return _BRACKETED.sub(r"(\1)", " ".join(text.split()))
@@ -145,6 +141,7 @@ def score_sentences(query: str, qvec: np.ndarray, passages: list, embedder, idf,
     qterms = term_set(query)
     weights = {t: idf(t) for t in qterms}
     rare = sorted(qterms, key=lambda t: -weights[t])[:3]
+    rare_set = frozenset(rare)
     defined = _defined_name(query)
     qnames = {n.casefold() for n in names(query)}
     current = float(is_current(query))
@@ -169,6 +166,7 @@ def score_sentences(query: str, qvec: np.ndarray, passages: list, embedder, idf,
                 "type_match": float(bool(cands)),
                 "type_missing": float(kind not in (at.OTHER, at.YESNO) and not cands),
                 "type_count": min(len(cands), 3) / 3,
+                "near": 1.0 - min(nearness(text, cands, rare_set), default=300) / 300 if cands else 0.0,
                 "restate": sum(1 for t in own if t in qterms) / len(own) if own else 1.0,
                 "novel_names": min(len(novel_names), 3) / 3,
                 "position": math.log1p((p.start + s) / 200) / 4,
@@ -195,8 +193,8 @@ def score_sentences(query: str, qvec: np.ndarray, passages: list, embedder, idf,
     if not found:
         return []
     _support(found, passages)
-    for x in found:
-        x.score = linear(model["stage1"], x.features)
+    for x, p in zip(found, probabilities(model["stage1"], [x.features for x in found]), strict=True):
+        x.score = float(p)
     found.sort(key=lambda x: (-x.score, x.passage, x.start))
     head = found[: model.get("embed_candidates", 8)]
     vecs = cache.encode(embedder, [(passages[x.passage].chunk_id, x.start, x.end) for x in head],
@@ -205,7 +203,8 @@ def score_sentences(query: str, qvec: np.ndarray, passages: list, embedder, idf,
         x.cosine = float(c)
         x.features["cosine"] = x.cosine
         x.features["stage1"] = x.score
-        x.score = 1.0 + linear(model["stage2"], x.features)  # embedded ones rank above the others
+    for x, p in zip(head, probabilities(model["stage2"], [x.features for x in head]), strict=True):
+        x.score = 1.0 + float(p)  # embedded ones rank above the others
     found.sort(key=lambda x: (-x.score, x.passage, x.start))
     return found
 

@@ -10,12 +10,16 @@ from assistant.terms import term_set
 _QUOTES = "“”\"‘’'"
 
 
+def nearness(sentence: str, cands: list, qterms: frozenset) -> list[int]:
+    """Per candidate: characters from its start to the nearest word of the question's terms (300 when none)."""
+    anchors = [m.start() for m in re.finditer(r"[A-Za-z][\w'-]*", sentence) if term_set(m.group()) & qterms]
+    return [min((abs(c.start - a) for a in anchors), default=300) for c in cands]
+
+
 def candidate_features(sentence: str, cands: list, question: str, others: list[str]) -> list[dict]:
     """Per candidate: nearness to the question's words, order, shape and support by the other top sentences."""
-    qterms = term_set(question)
-    anchors = [m.start() for m in re.finditer(r"[A-Za-z][\w'-]*", sentence) if term_set(m.group()) & qterms]
     rest = [t.casefold() for t in others]
-    nears = [min((abs(c.start - a) for a in anchors), default=300) for c in cands]
+    nears = nearness(sentence, cands, term_set(question))
     nearest = min(range(len(cands)), key=lambda j: (nears[j], j)) if cands else -1
     out = []
     for i, (c, near) in enumerate(zip(cands, nears, strict=True)):

@@ -25,12 +25,12 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 SHARED = ROOT.parent / "shared" / "bench"
 FITTED = ROOT / "assistant" / "fitted"
+TREE_LEAVES, TREE_COUNT = 15, 150
+FOLDS = 5  # train is scored out of fold while fitting  # the sentence ranker's boosted trees: leaves per tree, trees
 
 
 def collect(set_dir: Path, store: Path, cache: Path) -> list[dict]:
     """Per question: its passages (retrieved once and cached), label data and coverage."""
-    if cache.exists():
-        return pickle.loads(cache.read_bytes())
     from assistant.components import get_components
     from assistant.core import gather
     from assistant.coverage import Coverage
@@ -40,6 +40,12 @@ def collect(set_dir: Path, store: Path, cache: Path) -> list[dict]:
     settings = Settings(data_dir=store)
     comps = get_components(settings)
     coverage = Coverage.from_catalog(comps.catalog)
+    if cache.exists():  # retrieval is cached; coverage is read again, its rules may have changed
+        out = pickle.loads(cache.read_bytes())
+        for it in out:
+            q = it["q"]
+            it["covered"] = bool(q.answer and not q.offcorpus and coverage.covered(q.text, q.answer, q.batch))
+        return out
     weeks = {batch for batch, _, _ in coverage.texts}  # a store may hold only some of the set's weeks
     questions = [q for q in load_questions(set_dir / "questions.jsonl") if q.batch in weeks]
     questions += load_questions(set_dir / "offcorpus.jsonl", offcorpus=True)
@@ -93,7 +99,34 @@ def _fit_lr(x, y, names: list[str], c: float = 1.0) -> dict:
     return {"bias": round(float(lr.intercept_[0]), 4), **{n: round(float(w), 4) for n, w in zip(names, lr.coef_[0], strict=True)}}  # fmt: skip
 
 
-def fit_stage(items: list[dict], stage: str, head: int | None = None) -> dict:
+def _fit_trees(x, y, names: list[str]) -> dict:
+    """Boosted trees (scikit-learn, classes balanced) exported as node lists that assistant.trees evaluates."""
+    import numpy as np
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    from assistant.trees import probabilities
+
+    h = HistGradientBoostingClassifier(max_leaf_nodes=TREE_LEAVES, max_iter=TREE_COUNT, learning_rate=0.07,
+                                       min_samples_leaf=40, l2_regularization=1.0, class_weight="balanced",
+                                       early_stopping=False, random_state=0).fit(x, y)  # fmt: skip
+    trees, depth = [], 0
+    for (tree,) in h._predictors:
+        nodes = tree.nodes
+        leaf = nodes["is_leaf"].astype(bool)
+        depth = max(depth, int(nodes["depth"].max()))
+        trees.append({"feature": nodes["feature_idx"].tolist(), "threshold": nodes["num_threshold"].tolist(),
+                      "left": np.where(leaf, -1, nodes["left"].astype(np.int64)).tolist(), "right": np.where(leaf, -1, nodes["right"].astype(np.int64)).tolist(),
+                      "value": [float(f"{v:.7g}") for v in nodes["value"]]})  # fmt: skip
+    model = {"kind": "trees", "features": names, "baseline": float(h._baseline_prediction.ravel()[0]),
+             "depth": depth, "trees": trees}  # fmt: skip
+    sample = x[:: max(len(x) // 2000, 1)]
+    mine = probabilities(model, [dict(zip(names, r, strict=True)) for r in sample])
+    gap = float(np.abs(mine - h.predict_proba(sample)[:, 1]).max())
+    assert gap < 1e-4, f"exported trees differ from scikit-learn's by {gap}"
+    return model
+
+
+def fit_stage(items: list[dict], stage: str, head: int | None = None, kind: str = "linear") -> dict:
     """One ranker stage fitted on labelled sentences (stage 2 only on the embedded head)."""
     import numpy as np
 
@@ -110,7 +143,28 @@ def fit_stage(items: list[dict], stage: str, head: int | None = None) -> dict:
             labels.append(holds(s.text, q.answer))
     names = sorted({k for r in rows for k in r if stage == "stage2" or k not in ("cosine", "stage1")})
     x = np.array([[r.get(n, 0.0) for n in names] for r in rows])
+    if kind == "trees":
+        return _fit_trees(x, np.array(labels), names)
     return _fit_lr(x, np.array(labels), names, c=0.5)
+
+
+def fit_ranker(train: list[dict], model: dict, comps, kind: str, folds: int = FOLDS) -> dict:
+    """Both ranker stages fitted on all of train; train's items are left scored out of fold (each fold by
+    stages fitted without it), so what is fitted after (stage 2, the chooser, composition, refusal) sees
+    sentence scores as unseen questions get them."""
+    weeks = sorted({it["q"].batch or "" for it in train})  # a week's questions share stories: one fold each
+    fold = {w: i % folds for i, w in enumerate(weeks)}
+    parts = [[it for it in train if fold[it["q"].batch or ""] == f] for f in range(folds)]
+    rest = [[it for g, part in enumerate(parts) if g != f for it in part] for f in range(folds)]
+    stage1 = [fit_stage(r, "stage1", kind=kind) for r in rest]  # on the overlap-only pass's features
+    full = {**model, "stage1": fit_stage(train, "stage1", kind=kind), "embed_candidates": 8}
+    for part, s1 in zip(parts, stage1, strict=True):
+        score(part, {**full, "stage1": s1}, comps)
+    stage2 = [fit_stage(r, "stage2", head=8, kind=kind) for r in rest]
+    full["stage2"] = fit_stage(train, "stage2", head=8, kind=kind)
+    for part, s1, s2 in zip(parts, stage1, stage2, strict=True):
+        score(part, {**full, "stage1": s1, "stage2": s2}, comps)
+    return full
 
 
 def fit_candidates(items: list[dict], top: int = 8) -> dict:
@@ -210,6 +264,8 @@ def main() -> None:
         default=2.0,
         help="a false refusal of a covered question costs this many off-corpus answers",
     )
+    ap.add_argument("--ranker", choices=("linear", "trees"), default="linear",
+                    help="the sentence ranker's stages: boosted trees or logistic regression")  # fmt: skip
     ap.add_argument("--write", action="store_true", help="write the fitted data files")
     args = ap.parse_args()
 
@@ -235,11 +291,7 @@ def main() -> None:
     model["stage2"] = {"bias": 0.0, "overlap": 1.0}
     model["embed_candidates"] = 0  # stage 1 needs no sentence vectors
     score(train, model, tcomps)
-    model["stage1"] = fit_stage(train, "stage1")
-    model["embed_candidates"] = 8
-    score(train, model, tcomps)
-    model["stage2"] = fit_stage(train, "stage2", head=model["embed_candidates"])
-    score(train, model, tcomps)
+    model = fit_ranker(train, model, tcomps, args.ranker)
     model["candidate"] = fit_candidates(train)
     best = None
     for max_sentences in (1, 2, 3):

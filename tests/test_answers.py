@@ -251,6 +251,12 @@ def test_number_words_match_digits_and_quotes_and_case_are_ignored():
     assert not holds("They found 12 bodies", "2 bodies")
 
 
+def test_a_possessive_states_the_name_it_is_made_of():
+    assert holds("one of the more powerful hurricanes in Florida's history", "Florida")
+    assert holds("banned from Nepal’s national parks", "Nepal") and holds("went to Macy's", "Macy's")
+    assert not holds("Floridas", "Florida")
+
+
 def test_covered_needs_the_answer_and_two_of_three_rare_words_in_one_article_of_the_batch():
     arts = [
         {"title": "Rial slump", "body": "The rial fell to 700,000 rials as sanctions bit in Tehran.", "source": "/x/w1.jsonl"},
@@ -385,6 +391,30 @@ def test_sentence_features_tell_how_old_the_article_is_at_the_as_of_date(fake_em
     assert features("Which city hosted the Final Four?", 20230323, 20130330)[1]["age_current"] == 0.0
     assert features(now, 20230330)[0]["age"] == 0.0  # published on the as-of date
     assert [f["undated"] for f in features(now, 0, 0)] == [1.0, 1.0]  # an undated corpus: the same for all
+
+
+def test_sentence_feature_near_reads_how_close_a_candidate_sits_to_the_rare_question_words(fake_embedder):
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    from assistant.sentences import SentenceCache, score_sentences
+
+    text = (
+        "SAG-AFTRA president Fran Drescher told reporters the union would hold out. "
+        "Talks went on for weeks in Los Angeles and in the end, after a long night, "
+        "the studios sent a statement to Fran Drescher about the offer from SAG-AFTRA. "
+        "The studios said the talks would go on."
+    )
+    passage = SimpleNamespace(text=text, chunk_id="c1", start=0, dense_rank=1, bm25_rank=1, dense=0.5,
+                              article=SimpleNamespace(title_terms=frozenset(), day=0, story_id="s1"))  # fmt: skip
+    query = "Who leads SAG-AFTRA, the union for actors?"
+    idf = {"sag-aftra": 5.0}.get
+    found = score_sentences(query, np.asarray(fake_embedder.embed_query(query)), [passage], fake_embedder,
+                            lambda t: idf(t, 1.0), SentenceCache(), as_of=date(2023, 7, 14))  # fmt: skip
+    near = {s.text.split()[0]: s.features["near"] for s in found}
+    assert near["SAG-AFTRA"] > near["Talks"] > 0.0  # the name right after the union's, against one far off
+    assert near["The"] == 0.0  # no person in it
 
 
 def test_name_candidates_leave_titles_out_and_keep_codes_whole():
