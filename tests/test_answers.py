@@ -341,23 +341,29 @@ def test_seed_question_outside_the_articles_is_refused(seed_settings):
     assert answer("Who won the 2022 World Cup?", settings=seed_settings).refused
 
 
-def test_sentence_features_mark_questions_and_other_years(fake_embedder):
+def _one_passage_scored(embedder, text: str, query: str, as_of: date, idf: dict | None = None) -> list:
+    """The scored sentences of one undated passage (term weights 1 unless idf says otherwise)."""
     from types import SimpleNamespace
 
     import numpy as np
 
     from assistant.sentences import SentenceCache, score_sentences
 
+    passage = SimpleNamespace(text=text, chunk_id="c1", start=0, dense_rank=1, bm25_rank=1, dense=0.5,
+                              article=SimpleNamespace(title_terms=frozenset(), day=0, story_id="s1"))  # fmt: skip
+    weights = idf or {}
+    return score_sentences(query, np.asarray(embedder.embed_query(query)), [passage], embedder,
+                           lambda t: weights.get(t, 1.0), SentenceCache(), as_of=as_of)  # fmt: skip
+
+
+def test_sentence_features_mark_questions_and_other_years(fake_embedder):
     text = (
         "Which city will host the Final Four this weekend? "
         "Houston will host the Final Four at NRG Stadium this weekend. "
         "Indianapolis will host the 2026 Final Four at Lucas Oil Stadium."
     )
-    passage = SimpleNamespace(text=text, chunk_id="c1", start=0, dense_rank=1, bm25_rank=1, dense=0.5,
-                              article=SimpleNamespace(title_terms=frozenset(), day=0, story_id="s1"))  # fmt: skip
     query = "Which city will host the Final Four this weekend?"
-    found = score_sentences(query, np.asarray(fake_embedder.embed_query(query)), [passage], fake_embedder,
-                            lambda t: 1.0, SentenceCache(), as_of=date(2023, 3, 30))  # fmt: skip
+    found = _one_passage_scored(fake_embedder, text, query, date(2023, 3, 30))
     feats = {s.text.split()[0]: s.features for s in found}
     assert feats["Which"]["asks"] == 1.0 and feats["Houston"]["asks"] == 0.0
     assert feats["Indianapolis"]["year_future"] == 1.0 and feats["Houston"]["year_future"] == 0.0
@@ -394,24 +400,14 @@ def test_sentence_features_tell_how_old_the_article_is_at_the_as_of_date(fake_em
 
 
 def test_sentence_feature_near_reads_how_close_a_candidate_sits_to_the_rare_question_words(fake_embedder):
-    from types import SimpleNamespace
-
-    import numpy as np
-
-    from assistant.sentences import SentenceCache, score_sentences
-
     text = (
         "SAG-AFTRA president Fran Drescher told reporters the union would hold out. "
         "Talks went on for weeks in Los Angeles and in the end, after a long night, "
         "the studios sent a statement to Fran Drescher about the offer from SAG-AFTRA. "
         "The studios said the talks would go on."
     )
-    passage = SimpleNamespace(text=text, chunk_id="c1", start=0, dense_rank=1, bm25_rank=1, dense=0.5,
-                              article=SimpleNamespace(title_terms=frozenset(), day=0, story_id="s1"))  # fmt: skip
     query = "Who leads SAG-AFTRA, the union for actors?"
-    idf = {"sag-aftra": 5.0}.get
-    found = score_sentences(query, np.asarray(fake_embedder.embed_query(query)), [passage], fake_embedder,
-                            lambda t: idf(t, 1.0), SentenceCache(), as_of=date(2023, 7, 14))  # fmt: skip
+    found = _one_passage_scored(fake_embedder, text, query, date(2023, 7, 14), {"sag-aftra": 5.0})
     near = {s.text.split()[0]: s.features["near"] for s in found}
     assert near["SAG-AFTRA"] > near["Talks"] > 0.0  # the name right after the union's, against one far off
     assert near["The"] == 0.0  # no person in it
