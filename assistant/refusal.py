@@ -100,7 +100,7 @@ def _best_age(question: str, sentences: list, as_of: date | None) -> float:
         or any(y < as_of.year for y in years(question))
     ):
         return 0.0
-    return sentences[0].age
+    return sentences[0].features.get("age", 0.0)
 
 
 @functools.lru_cache(maxsize=1)

@@ -43,7 +43,6 @@ class Sentence:
     score: float = 0.0
     terms: frozenset = frozenset()
     candidates: list = field(default_factory=list)  # answer_types.Candidate, spans in text
-    age: float = 0.0  # how long before the as-of date its article was published (log days, 0..1; 0 undated)
     features: dict = field(default_factory=dict)
 
 
@@ -187,9 +186,7 @@ def score_sentences(query: str, qvec: np.ndarray, passages: list, embedder, idf,
                 **{f"kind_{kind}_match": float(bool(cands))},
             }
             prev_ov = ov
-            found.append(
-                Sentence(i, s, part.end, text, ov, terms=terms, candidates=cands, features=f, age=age)
-            )
+            found.append(Sentence(i, s, part.end, text, ov, terms=terms, candidates=cands, features=f))
     if not found:
         return []
     _support(found, passages)

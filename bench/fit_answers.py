@@ -45,11 +45,7 @@ def collect(set_dir: Path, store: Path, cache: Path) -> list[dict]:
     comps = get_components(settings)
     coverage = Coverage.from_catalog(comps.catalog)
     if cache.exists():  # retrieval is cached; coverage is read again, its rules may have changed
-        out = pickle.loads(cache.read_bytes())
-        for it in out:
-            q = it["q"]
-            it["covered"] = bool(q.answer and not q.offcorpus and coverage.covered(q.text, q.answer, q.batch))
-        return out
+        return _covered(pickle.loads(cache.read_bytes()), coverage)
     weeks = {batch for batch, _, _ in coverage.texts}  # a store may hold only some of the set's weeks
     questions = [q for q in load_questions(set_dir / "questions.jsonl") if q.batch in weeks]
     questions += load_questions(set_dir / "offcorpus.jsonl", offcorpus=True)
@@ -58,13 +54,20 @@ def collect(set_dir: Path, store: Path, cache: Path) -> list[dict]:
         today = date.fromisoformat(q.date) if q.date else date.today()
         g = gather(q.text, None, settings, comps, comps.corpus(), today, today)
         qvec = comps.embedder.embed_query(g.query)
-        out.append({"q": q, "query": g.query, "qvec": qvec, "found": g.found, "today": today,
-                    "covered": bool(q.answer and not q.offcorpus and coverage.covered(q.text, q.answer, q.batch))})  # fmt: skip
+        out.append({"q": q, "query": g.query, "qvec": qvec, "found": g.found, "today": today})
         if i % 50 == 0:
             print(f"  {set_dir.name}: {i}/{len(questions)}", file=sys.stderr)
     cache.parent.mkdir(parents=True, exist_ok=True)
     cache.write_bytes(pickle.dumps(out))
-    return out
+    return _covered(out, coverage)
+
+
+def _covered(items: list[dict], coverage) -> list[dict]:
+    """Items with "covered" set: an article of the question's batch holds its answer and rare words."""
+    for it in items:
+        q = it["q"]
+        it["covered"] = bool(q.answer and not q.offcorpus and coverage.covered(q.text, q.answer, q.batch))
+    return items
 
 
 def _weeks(store: Path) -> int:
@@ -116,11 +119,11 @@ def _fit_trees(x, y, names: list[str]) -> dict:
     trees, depth = [], 0
     for (tree,) in h._predictors:
         nodes = tree.nodes
-        leaf = nodes["is_leaf"].astype(bool)
+        leaf = nodes["is_leaf"].astype(bool)  # a leaf has no children: -1
         depth = max(depth, int(nodes["depth"].max()))
+        children = {k: np.where(leaf, -1, nodes[k].astype(np.int64)).tolist() for k in ("left", "right")}
         trees.append({"feature": nodes["feature_idx"].tolist(), "threshold": nodes["num_threshold"].tolist(),
-                      "left": np.where(leaf, -1, nodes["left"].astype(np.int64)).tolist(), "right": np.where(leaf, -1, nodes["right"].astype(np.int64)).tolist(),
-                      "value": [float(f"{v:.7g}") for v in nodes["value"]]})  # fmt: skip
+                      **children, "value": [float(f"{v:.7g}") for v in nodes["value"]]})  # fmt: skip
     model = {"kind": "trees", "features": names, "baseline": float(h._baseline_prediction.ravel()[0]),
              "depth": depth, "trees": trees}  # fmt: skip
     sample = x[:: max(len(x) // 2000, 1)]

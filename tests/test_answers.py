@@ -437,7 +437,7 @@ def test_refusal_evidence_reads_the_best_sentences_article_age():
     from assistant.refusal import _best_age
     from assistant.sentences import Sentence
 
-    old = [Sentence(0, 0, 10, "Virgin America merges with Alaska Airlines.", age=0.8)]
+    old = [Sentence(0, 0, 10, "Virgin America merges with Alaska Airlines.", features={"age": 0.8})]
     as_of = date(2023, 12, 8)
     assert _best_age("Which carrier is merging with Alaska Airlines this week?", old, as_of) == 0.8
     assert (
