@@ -93,7 +93,8 @@ class Corpus:
         return self.articles.get(aid) if aid else None
 
     def allowed(self, filters: Filters | None, cutoff: date | None = None) -> set[str] | None:
-        """Ids of the articles the filters and the as-of cutoff let through (None: all)."""
+        """Ids of the articles the filters and the as-of cutoff let through (None: all, so a cutoff after the newest
+        article costs the searches nothing)."""
         if (filters is None or filters.is_empty()) and cutoff is None:
             return None
         outlets = {o.casefold() for o in (filters.outlets if filters else [])}
@@ -115,6 +116,8 @@ class Corpus:
             keep &= ~dated | (days <= cut)
         if not keep_undated:
             keep &= dated
+        if keep.all():
+            return None
         return {self._ids[i] for i in np.flatnonzero(keep)}
 
     def also_reported_by(self, article: ArticleInfo) -> list[str]:

@@ -105,6 +105,14 @@ def test_as_of_cutoff_leaves_out_later_articles(store):
     assert r.passages and all(p.article.day <= 20240201 for p in r.passages if p.article.day)
 
 
+def test_cutoff_after_every_article_filters_nothing(store):
+    _, comps = store
+    corpus = comps.corpus()
+    assert corpus.allowed(None, date(2099, 1, 1)) is None  # the searches then skip the id filter
+    kept = corpus.allowed(None, date(2024, 2, 1))
+    assert kept is not None and 0 < len(kept) < len(corpus.articles)
+
+
 def test_recency_boost_prefers_recent_articles(store):
     settings, comps = store
     from assistant.retrieve import Retriever
