@@ -122,9 +122,9 @@ def _build(settings, embedder) -> Components:
     if not catalog.get_meta("generation"):  # nothing ingested yet: say so before loading any model
         raise EmptyStoreError(str(settings.data_dir))
     if embedder is None:
-        from ingest.embed import load_embedder
+        from ingest.embed import load_answer_embedder
 
-        embedder = load_embedder(settings)
+        embedder = load_answer_embedder(settings)
     from assistant.answer_types import is_place
 
     is_place("")  # loads the place names once, before the first question that needs them

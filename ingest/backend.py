@@ -169,7 +169,14 @@ def read(path: Path) -> dict | None:
 
 
 def describe(settings) -> dict:
-    """What `newsdesk stats` shows: the configured backend, or auto's cached choice and its agreement."""
+    """What `newsdesk stats` shows: the ingest backend (configured, or auto's choice) and the answer-time one."""
+    from ingest.embed import answer_backend
+
+    return {**_ingest_backend(settings), "answer_backend": answer_backend(settings)}
+
+
+def _ingest_backend(settings) -> dict:
+    """The backend chunks are embedded with: the configured one, or auto's cached choice and its agreement."""
     if settings.embedding_backend != "auto":
         return {"backend": settings.embedding_backend, "chosen_by": "NEWSDESK_EMBEDDING_BACKEND"}
     from ingest.embed import _cache_dir

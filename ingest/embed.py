@@ -380,6 +380,9 @@ def _make(name: str, backend: str, device: str) -> Embedder:
     return emb
 
 
+FP32_BACKENDS = ("auto", "torch", "bf16", "onnx-fp32")  # backends whose vectors agree with fp32 at >= 0.999
+
+
 @functools.lru_cache(maxsize=8)
 def _load(name: str, backend: str, device: str, cache_root: str) -> Embedder:
     """The Embedder for one (model, backend, device, cache folder), loaded once per process."""
@@ -396,9 +399,43 @@ def _load(name: str, backend: str, device: str, cache_root: str) -> Embedder:
 
 def load_embedder(settings) -> Embedder:
     """The Embedder the settings ask for, cached in-process."""
-    root = os.environ.get("NEWSDESK_MODEL_CACHE", "")
-    emb = _load(settings.embedding_model, settings.embedding_backend, settings.device, root)
+    return _sized(
+        _load(settings.embedding_model, settings.embedding_backend, settings.device, _root()), settings
+    )
+
+
+def load_answer_embedder(settings) -> Embedder:
+    """The Embedder for questions and answer sentences, of answer_backend()."""
+    if answer_backend(settings) == settings.embedding_backend:
+        return load_embedder(settings)
+    return _sized(_load(settings.embedding_model, "onnx-fp32", "cpu", _root()), settings)
+
+
+def answer_backend(settings) -> str:
+    """What questions and answer sentences are encoded with: on CPU, for a backend that gives fp32's vectors, the
+    model's ONNX fp32 export (the same vectors, faster on one question or a few sentences, and no torch in the
+    answering process); otherwise the ingest backend."""
+    on_gpu = settings.device.startswith("cuda") or (settings.device == "auto" and _gpu_present())
+    return (
+        settings.embedding_backend
+        if on_gpu or settings.embedding_backend not in FP32_BACKENDS
+        else "onnx-fp32"
+    )
+
+
+def _root() -> str:
+    """The model cache folder the environment names ("" for the default)."""
+    return os.environ.get("NEWSDESK_MODEL_CACHE", "")
+
+
+def _sized(emb: Embedder, settings) -> Embedder:
+    """The Embedder with the settings' batch size (a copy sharing the loaded model when it differs)."""
     if emb.batch_size != settings.embed_batch_size:
-        emb = copy.copy(emb)  # shares the loaded model
+        emb = copy.copy(emb)
         emb.batch_size = settings.embed_batch_size
     return emb
+
+
+def _gpu_present() -> bool:
+    """True when an NVIDIA device node exists (what device "auto" would use), read without importing torch."""
+    return any(Path("/dev").glob("nvidia[0-9]*"))

@@ -116,8 +116,9 @@ class LexicalIndex:
     ) -> list[tuple[str, float]]:
         """Top chunk ids for a query with their BM25 scores, only from allowed articles when given.
 
-        A small allowed set (or under a quarter of the articles: share) filters inside the index; a larger
-        one over-fetches k / share hits and drops the others.
+        A large allowed share (a quarter of the articles or more: an as-of cutoff, a long date range) over-fetches
+        k / share hits and drops the others, and filters inside the index only when that leaves fewer than k
+        of a larger list; a smaller share filters inside the index. The scores are the same either way.
         """
         return self.search_terms(list(dict.fromkeys(terms(query))), k, allowed, share)
 
@@ -131,21 +132,34 @@ class LexicalIndex:
         if not qterms or not self.n_docs or (allowed is not None and not allowed):
             return []
         should = [(tantivy.Occur.Should, tantivy.Query.term_query(schema, "text", t)) for t in qterms]
-        q, limit = tantivy.Query.boolean_query(should), k
-        inside = allowed is not None and (len(allowed) <= FILTER_MAX_IDS or share < 0.25)
-        if inside:
-            only = tantivy.Query.term_set_query(schema, "article_id", list(allowed))
-            q = tantivy.Query.boolean_query(
-                [(tantivy.Occur.Must, q), (tantivy.Occur.Must, tantivy.Query.const_score_query(only, 0.0))]
-            )
-        elif allowed is not None:
+        q = tantivy.Query.boolean_query(should)
+        if allowed is None:
+            return self._top(q, k)
+        if share >= 0.25:
             limit = int(k / max(share, 0.05)) + 10
-        hits, out = self.searcher.search(q, limit=limit, count=False).hits, []
-        for score, addr in hits:
+            hits, complete = self._hits(q, limit)
+            out = [(c, s) for c, a, s in hits if a in allowed][:k]
+            if len(out) >= k or complete or len(allowed) > FILTER_MAX_IDS:
+                return out
+        only = tantivy.Query.term_set_query(schema, "article_id", list(allowed))
+        q = tantivy.Query.boolean_query(
+            [(tantivy.Occur.Must, q), (tantivy.Occur.Must, tantivy.Query.const_score_query(only, 0.0))]
+        )
+        return self._top(q, k)
+
+    def _top(self, q, k: int) -> list[tuple[str, float]]:
+        """The first k hits of a query (chunk id, score)."""
+        return [(c, s) for c, _, s in self._hits(q, k)[0]][:k]
+
+    def _hits(self, q, limit: int) -> tuple[list[tuple[str, str, float]], bool]:
+        """Up to limit scored hits (chunk id, article id, score), and whether they are all the hits there are."""
+        found = self.searcher.search(q, limit=limit, count=False).hits
+        out = []
+        for score, addr in found:
             d = self.searcher.doc(addr)
-            if score > 0 and (inside or allowed is None or d["article_id"][0] in allowed):
-                out.append((d["chunk_id"][0], float(score)))
-        return out[:k]
+            if score > 0:
+                out.append((d["chunk_id"][0], d["article_id"][0], float(score)))
+        return out, len(found) < limit
 
     def doc_freq(self, term: str) -> int:
         """Number of chunks holding a stemmed term."""

@@ -253,6 +253,24 @@ def test_stats_show_the_cached_choice(tmp_path, monkeypatch):
     assert backend.describe(settings(embedding_backend="torch"))["backend"] == "torch"
 
 
+def test_answers_encode_with_the_onnx_fp32_export_on_cpu(torch_emb, cache_dir, monkeypatch):
+    for kind in ("auto", "torch", "bf16", "onnx-fp32"):
+        assert embed.answer_backend(settings(embedding_backend=kind)) == "onnx-fp32"
+    for kind in ("onnx", "onnx-int8", "cuda-fp16"):  # other vectors than fp32's, or a GPU: the ingest one
+        assert embed.answer_backend(settings(embedding_backend=kind)) == kind
+    assert embed.answer_backend(settings(embedding_backend="bf16", device="cuda")) == "bf16"
+    monkeypatch.setattr(embed, "_gpu_present", lambda: True)
+    assert embed.answer_backend(settings(embedding_backend="auto", device="auto")) == "auto"
+    monkeypatch.setattr(embed, "_gpu_present", lambda: False)
+    assert embed.answer_backend(settings(embedding_backend="auto", device="auto")) == "onnx-fp32"
+    answering = embed.load_answer_embedder(settings(embedding_backend="torch", embed_batch_size=8))
+    assert answering.backend == "onnx-fp32" and answering.batch_size == 8
+    assert np.sum(answering.encode(QUERIES) * torch_emb.encode(QUERIES), axis=1).min() >= 0.999
+    from ingest import backend
+
+    assert backend.describe(settings(embedding_backend="torch"))["answer_backend"] == "onnx-fp32"
+
+
 def test_identical_texts_are_embedded_once():
     from ingest.ingestor import encode_unique
 

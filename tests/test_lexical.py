@@ -117,6 +117,10 @@ def test_filters_inside_the_index_and_by_over_fetching(settings, fake_embedder, 
     fetched = index.search("flood river", 50, allowed=most, share=1.0)
     assert fetched and all(_article(settings, c) in most for c, _ in fetched)
     assert index.search("flood river", 50, allowed=set()) == []
+    ranked = index.search("story", 50)  # every chunk
+    last = _article(settings, ranked[-1][0])  # 11 over-fetched hits miss its chunk: filtered inside
+    assert len(ranked) > 11 and all(_article(settings, c) != last for c, _ in ranked[:11])
+    assert index.search("story", 1, allowed={last}, share=1.0) == ranked[-1:]
     assert index.search("the of and") == []
 
 
