@@ -123,6 +123,8 @@ def read_dates(question: str, as_of: date) -> tuple[date | None, date | None, st
                 since, until = _span(kind, m.groupdict(), as_of)
             except (ValueError, KeyError, OverflowError):
                 continue
+            if since is not None and since > as_of:
+                continue  # "if he is re-elected in 2024": nothing is published after the as-of date
             best = (kind, m, since, until)
     if best is None:
         return None, None, "", question
