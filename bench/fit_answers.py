@@ -28,9 +28,9 @@ FITTED = ROOT / "assistant" / "fitted"
 # the sentence ranker's boosted trees (--ranker trees): leaves per tree, trees
 TREE_LEAVES, TREE_COUNT = 15, 150
 FOLDS = 5  # train is scored out of fold while fitting
-# sentences per question that stage 2 reads with their embedding (dev strict .811; .739 at 6, .820 at 10 but
-# answers 13-19 ms slower)
-EMBED_HEAD = 8
+# sentences per question that stage 2 reads with their embedding (out of fold, refusal aside, train / dev:
+# .505 / .802 at 8, .530 / .811 at 10, .533 / .793 at 12; the ONNX answer encoder pays for the two more)
+EMBED_HEAD = 10
 
 
 def collect(set_dir: Path, store: Path, cache: Path) -> list[dict]:
