@@ -28,8 +28,9 @@ FITTED = ROOT / "assistant" / "fitted"
 # the sentence ranker's boosted trees (--ranker trees): leaves per tree, trees
 TREE_LEAVES, TREE_COUNT = 15, 150
 FOLDS = 5  # train is scored out of fold while fitting
-# sentences per question that stage 2 reads with their embedding (out of fold, refusal aside, train / dev:
-# .505 / .802 at 8, .530 / .811 at 10, .533 / .793 at 12; the ONNX answer encoder pays for the two more)
+# sentences per question that stage 2 reads with their embedding (out of fold, refusal aside, train / dev, one
+# cache: .505 / .802 at 8, .530 / .811 at 10, .533 / .793 at 12; .524 / .811 at 10 on the cache collected after
+# the future-date fix; the ONNX answer encoder pays for the two more)
 EMBED_HEAD = 10
 
 

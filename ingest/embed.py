@@ -406,8 +406,9 @@ def load_embedder(settings) -> Embedder:
 
 def load_answer_embedder(settings) -> Embedder:
     """The Embedder for questions and answer sentences, of answer_backend()."""
-    if answer_backend(settings) == settings.embedding_backend:
+    if answer_backend(settings) != "onnx-fp32":
         return load_embedder(settings)
+    # device "cpu" given, so an "auto" device is not resolved through torch
     return _sized(_load(settings.embedding_model, "onnx-fp32", "cpu", _root()), settings)
 
 

@@ -149,7 +149,7 @@ class LexicalIndex:
 
     def _top(self, q, k: int) -> list[tuple[str, float]]:
         """The first k hits of a query (chunk id, score)."""
-        return [(c, s) for c, _, s in self._hits(q, k)[0]][:k]
+        return [(c, s) for c, _, s in self._hits(q, k)[0]]
 
     def _hits(self, q, limit: int) -> tuple[list[tuple[str, str, float]], bool]:
         """Up to limit scored hits (chunk id, article id, score), and whether they are all the hits there are."""
