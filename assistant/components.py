@@ -125,7 +125,7 @@ def _build(settings, embedder) -> Components:
         from ingest.embed import load_answer_embedder
 
         embedder = load_answer_embedder(settings)
-    from assistant.answer_types import is_place
+    from assistant.wordlists import is_place
 
     is_place("")  # loads the place names once, before the first question that needs them
     return Components(settings, embedder, catalog)

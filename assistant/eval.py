@@ -199,6 +199,7 @@ def figures(rows: list[dict], k: int = 10) -> dict:
     covered = [r for r in on if r.get("covered")]
     uncovered = [r for r in on if not r.get("covered")]
     ms = [r["ms"] for r in rows]
+    shown = [r for r in covered if not r["refused"] and r.get("short_answer")]
     ratio = lambda part, whole: round(len(part) / len(whole), 3) if whole else None  # noqa: E731
     return {
         "n": len(rows),
@@ -212,6 +213,7 @@ def figures(rows: list[dict], k: int = 10) -> dict:
         "strict_recall_covered": ratio([r for r in covered if r["strict"]], covered),
         "lenient_recall_covered": ratio([r for r in covered if r["lenient"]], covered),
         "short_recall_covered": ratio([r for r in covered if r["short"]], covered),
+        "short_precision_covered": ratio([r for r in covered if r["short"]], shown),
         "false_refusal_covered": ratio([r for r in covered if r["refused"]], covered),
         "refusal_offcorpus": ratio([r for r in off if r["refused"]], off),
         "refusal_not_covered": ratio([r for r in uncovered if r["refused"]], uncovered),

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from assistant import answer_types as at
 from assistant.sentences import Sentence, embedded, probability, ranker
-from assistant.short import short_answer
+from assistant.short import lead_short_answer
 
 
 @dataclass
@@ -92,6 +92,8 @@ def compose(
     chosen = choose(sentences, settings)
     if not chosen:
         return "", None, [], {}
+    i, cand = lead_short_answer(question, chosen, sentences, ranker()["candidate"])
+    chosen.insert(0, chosen.pop(i))  # the sentence that holds the short answer leads
     cards = merge_cards(passages, [s.passage for s in chosen])
     keys: list[str] = []
     cited = []
@@ -104,7 +106,6 @@ def compose(
         card.spans.append((offset + s.start, offset + s.end))
         cited.append((s, key))
     lead = chosen[0]
-    cand = short_answer(question, lead, sentences, ranker()["candidate"])
     pieces = []
     if cand is not None:
         key = passages[lead.passage].article.id

@@ -5,9 +5,35 @@ from __future__ import annotations
 import re
 
 from assistant import answer_types as at
-from assistant.terms import term_set
+from assistant.terms import STOP, stem, term_set
 
 _QUOTES = "“”\"‘’'"
+_ASKING = re.compile(r"\b(?:which|what|whose)\s+((?:[\w'’-]+\s+){0,3}[\w'’-]+)", re.I)
+_NEXT_WORDS = re.compile(r"\s+([a-z][\w-]*)(?:\s+([a-z][\w-]*))?")
+
+
+def question_head(question: str) -> frozenset[str]:
+    """Stems of the words after a question's last "which" / "what" ("which national park" -> nation, park)."""
+    found = list(_ASKING.finditer(question))
+    out = []
+    for word in found[-1].group(1).lower().split() if found else []:
+        if word in STOP or word in at.HEAD_STOP or word.endswith("ed"):  # "which owner announced": a verb
+            break
+        if len(word) > 2:  # not "US", "UK"
+            out.append(stem(word.replace("’", "'").removesuffix("'s")))
+    return frozenset(out)
+
+
+def _head_words(sentence: str, cand, head: frozenset[str]) -> int:
+    """How many of the (up to two) lower-case words right after the candidate are the question's head words."""
+    m = _NEXT_WORDS.match(sentence, cand.end)
+    following = [w for w in (m.groups() if m else ()) if w]
+    n = 0
+    for w in following:
+        if stem(w) not in head:
+            break
+        n += 1
+    return n
 
 
 def nearness(sentence: str, cands: list, qterms: frozenset) -> list[int]:
@@ -19,6 +45,7 @@ def nearness(sentence: str, cands: list, qterms: frozenset) -> list[int]:
 def candidate_features(sentence: str, cands: list, question: str, others: list[str]) -> list[dict]:
     """Per candidate: nearness to the question's words, order, shape and support by the other top sentences."""
     rest = [t.casefold() for t in others]
+    head = question_head(question)
     nears = nearness(sentence, cands, term_set(question))
     nearest = min(range(len(cands)), key=lambda j: (nears[j], j)) if cands else -1
     out = []
@@ -35,22 +62,53 @@ def candidate_features(sentence: str, cands: list, question: str, others: list[s
             "list": float(" and " in c.text or "," in c.text),
             "caps": float(c.text.isupper() and len(c.text) > 1),
             "support": min(sum(1 for t in rest if low in t), 3) / 3,
+            "head": float(bool(head & term_set(c.text)) or _head_words(sentence, c, head) > 0),
         })  # fmt: skip
     return out
+
+
+def _scores(sentence: str, cands: list, question: str, others: list[str], weights: dict) -> list[float]:
+    """The fitted chooser's logit per candidate."""
+    feats = candidate_features(sentence, cands, question, others)
+    return [weights.get("bias", 0.0) + sum(weights.get(k, 0.0) * v for k, v in f.items()) for f in feats]
+
+
+def _best(sentence: str, cands: list, scores: list[float], question: str):
+    """The best-rated candidate, with the question's head words that follow it ("Lyme" + "disease")."""
+    best = cands[max(range(len(cands)), key=lambda i: (scores[i], -i))]
+    if n := _head_words(sentence, best, question_head(question)):
+        end = _NEXT_WORDS.match(sentence, best.end).end(n)
+        best = at.Candidate(best.start, end, sentence[best.start : end], best.kind)
+    return best
 
 
 def choose_candidate(sentence: str, cands: list, question: str, others: list[str], weights: dict):
     """The candidate the fitted weights rate highest (None when there is none)."""
     if not cands:
         return None
-    feats = candidate_features(sentence, cands, question, others)
-    score = [weights.get("bias", 0.0) + sum(weights.get(k, 0.0) * v for k, v in f.items()) for f in feats]
-    return cands[max(range(len(cands)), key=lambda i: (score[i], -i))]
+    return _best(sentence, cands, _scores(sentence, cands, question, others, weights), question)
+
+
+def rate_short_answer(question: str, lead, sentences: list, weights: dict, top: int = 8):
+    """A sentence's best candidate for a typed question (None when the question is untyped or it has none)."""
+    if at.question_type(question) in (at.OTHER, at.YESNO, at.REASON) or not lead.candidates:
+        return None
+    cands = at.without_common_words(lead.text, lead.candidates)
+    if not cands:
+        return None
+    others = [s.text for s in sentences[:top] if s is not lead]
+    return _best(lead.text, cands, _scores(lead.text, cands, question, others, weights), question)
+
+
+def lead_short_answer(question: str, chosen: list, sentences: list, weights: dict, top: int = 8):
+    """Which chosen sentence leads and its short answer: the first that holds a candidate of the type the
+    question asks for ((0, None) when none does)."""
+    for i, s in enumerate(chosen):
+        if cand := rate_short_answer(question, s, sentences, weights, top):
+            return i, cand
+    return 0, None
 
 
 def short_answer(question: str, lead, sentences: list, weights: dict, top: int = 8):
     """The phrase of the lead sentence that answers a typed question, or None."""
-    if at.question_type(question) in (at.OTHER, at.YESNO, at.REASON):
-        return None
-    others = [s.text for s in sentences[:top] if s is not lead]
-    return choose_candidate(lead.text, lead.candidates, question, others, weights)
+    return lead_short_answer(question, [lead], sentences, weights, top)[1]

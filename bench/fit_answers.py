@@ -180,6 +180,7 @@ def fit_candidates(items: list[dict], top: int = 8) -> dict:
     whether they are the expected answer."""
     import numpy as np
 
+    from assistant.answer_types import without_common_words
     from assistant.coverage import holds
     from assistant.short import candidate_features
 
@@ -190,11 +191,12 @@ def fit_candidates(items: list[dict], top: int = 8) -> dict:
             continue
         sents = it["sentences"][:top]
         for s in sents:
-            right = [holds(c.text, q.answer) or holds(q.answer, c.text) for c in s.candidates]
+            cands = without_common_words(s.text, s.candidates)
+            right = [holds(c.text, q.answer) or holds(q.answer, c.text) for c in cands]
             if not any(right):
                 continue
             others = [t.text for t in sents if t is not s]
-            rows += candidate_features(s.text, s.candidates, q.text, others)
+            rows += candidate_features(s.text, cands, q.text, others)
             labels += right
     names = sorted(rows[0])
     x = np.array([[r[n] for n in names] for r in rows])
@@ -209,7 +211,7 @@ def answer_figures(items: list[dict], refusal: dict, compose: dict, chooser: dic
     from assistant.coverage import holds
     from assistant.extractive import choose
     from assistant.refusal import evidence
-    from assistant.short import short_answer
+    from assistant.short import lead_short_answer
 
     cov, unc, off = [], [], []
     for it in items:
@@ -217,10 +219,11 @@ def answer_figures(items: list[dict], refusal: dict, compose: dict, chooser: dic
         refused = not it["found"].passages or evidence(it["features"], refusal) < 0.5
         picked = choose(it["sentences"], compose) if it["found"].passages else []
         chosen = [] if refused else picked
-        cand = short_answer(q.text, picked[0], it["sentences"], chooser) if picked else None
+        cand = lead_short_answer(q.text, picked, it["sentences"], chooser)[1] if picked else None
         text = " ".join(([cand.text] if cand else []) + [s.text for s in picked])
         cited = {it["pool"][s.passage].chunk_id: it["pool"][s.passage].text for s in picked}
         row = {"refused": refused, "n": len(chosen),
+               "shown": not refused and bool(cand),
                "short": not refused and bool(cand) and bool(q.answer) and (holds(cand.text, q.answer) or holds(q.answer, cand.text)),
                "strict": bool(q.answer) and not refused and holds(text, q.answer),
                "unrefused": bool(q.answer) and holds(text, q.answer),  # the sentence choice, refusal aside
@@ -230,7 +233,8 @@ def answer_figures(items: list[dict], refusal: dict, compose: dict, chooser: dic
     return {"covered": len(cov), "strict_recall_covered": mean(cov, "strict"),
             "lenient_recall_covered": mean(cov, "lenient"), "false_refusal_covered": mean(cov, "refused"),
             "refusal_offcorpus": mean(off, "refused"), "refusal_not_covered": mean(unc, "refused"),
-            "short_answer_right_covered": mean(cov, "short"), "sentences_per_answer": mean(cov, "n"),
+            "short_answer_right_covered": mean(cov, "short"), "short_answer_shown_covered": mean(cov, "shown"),
+            "sentences_per_answer": mean(cov, "n"),
             "strict_recall_unrefused_covered": mean(cov, "unrefused")}  # fmt: skip
 
 

@@ -15,6 +15,7 @@ from assistant.eval import Question, answer_states, figures, run_eval, write_row
 from assistant.extractive import choose, compose, merge_cards
 from assistant.sentences import Sentence, is_reporting
 from assistant.types import Answer, Source
+from assistant.wordlists import is_news_outlet
 
 
 @pytest.mark.parametrize(
@@ -88,8 +89,8 @@ def test_the_outlet_quoted_is_not_the_answer_unless_asked_for():
     assert "Reuters" in _texts(s, at.ORG, "Which news agency first reported it?")
     told = "The dress was damaged, an expert familiar with it tells USA TODAY."
     assert _texts(told, at.PERSON, "Who designed the dress?") == []
-    assert at.is_news_outlet("USA TODAY Sports") and at.is_news_outlet("Fox News")
-    assert not at.is_news_outlet("Sports") and not at.is_news_outlet("Tucker Carlson")
+    assert is_news_outlet("USA TODAY Sports") and is_news_outlet("Fox News")
+    assert not is_news_outlet("Sports") and not is_news_outlet("Tucker Carlson")
 
 
 def test_name_runs_keep_new_and_join_across_for_and():
@@ -305,6 +306,7 @@ def test_eval_rows_and_covered_figures(tmp_path):
     assert figs["strict_recall_covered"] == 0.5 and figs["lenient_recall_covered"] == 1.0
     assert figs["false_refusal_covered"] == 0.0 and figs["refusal_offcorpus"] == 1.0
     assert figs["short_recall_covered"] == 0.5  # q1's short answer holds it; q2 has none
+    assert figs["short_precision_covered"] == 1.0  # of the short answers shown (q1 only), all hold it
     out = tmp_path / "rows.jsonl"
     write_rows(out, rows)
     first = json.loads(out.read_text().splitlines()[0])

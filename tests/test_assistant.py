@@ -51,6 +51,17 @@ def test_seed_questions_cite_the_right_article(seed_settings, question, title, e
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize(
+    ("question", "short"),
+    [("When might Xi Jinping visit Moscow?", "April or early May"),
+     ("How low did Iran's currency fall?", "700,000 rials")],
+)  # fmt: skip
+def test_seed_answers_lead_with_the_short_answer(seed_settings, question, short):
+    a = answer(question, settings=seed_settings)
+    assert a.short_answer == short and a.text.startswith(f"{short} [1]."), a.text
+
+
+@pytest.mark.slow
 def test_off_corpus_question_is_refused(seed_settings):
     a = answer("Who won the 2022 World Cup?", settings=seed_settings)
     assert a.refused

@@ -5,9 +5,16 @@ from __future__ import annotations
 import pytest
 
 from assistant import answer_types as at
+from assistant import wordlists
 from assistant.novelty import dateline_end, restates
-from assistant.sentences import ranker
-from assistant.short import candidate_features, choose_candidate
+from assistant.sentences import Sentence, ranker
+from assistant.short import (
+    candidate_features,
+    choose_candidate,
+    lead_short_answer,
+    question_head,
+    short_answer,
+)
 
 
 @pytest.mark.parametrize(
@@ -67,3 +74,73 @@ def test_the_fitted_chooser_weights_ship_with_the_ranker():
     weights = ranker()["candidate"]
     assert {"bias", "support", "nearest", "first"} <= set(weights)
     assert weights["support"] > 0
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kind", "question", "expected"),
+    [
+        ("Overall, grocery prices jumped 13.5% last year.", at.NAME, "Which food item fell most?", []),
+        ("Here's how you can find your own list.", at.PERSON, "Whose album was streamed most?", []),
+        ("It's a life-changing sum, Taylor Swift said.", at.PERSON, "Who gave bonuses?", ["Taylor Swift"]),
+        ("“It's a life-changing sum,” Taylor Swift said.", at.PERSON, "Who gave bonuses?", ["Taylor Swift"]),
+        ("Flight delayed?:Here's what airlines owe you", at.NAME, "What is owed?", ["Flight"]),
+        ("Scientists have ruled that Jaffa Cakes are best.", at.NAME, "Which biscuit?", ["Jaffa Cakes"]),
+        (
+            "“Former Starbucks boss Howard Schultz testified.",
+            at.PERSON,
+            "Who testified?",
+            ["Former Starbucks", "Howard Schultz"],
+        ),
+        ("Biden said the objects were balloons.", at.PERSON, "Who spoke about the objects?", ["Biden"]),
+        (
+            "Major League Soccer is next for Messi.",
+            at.ORG,
+            "Which league will Messi join?",
+            ["Major League Soccer"],
+        ),
+        (
+            "“The Little Mermaid” got a trailer.",
+            at.NAME,
+            "Which remake got a trailer?",
+            ["The Little Mermaid", "Little Mermaid"],
+        ),
+    ],
+)
+def test_a_sentence_initial_common_word_is_no_name(sentence, kind, question, expected):
+    cands = at.without_common_words(sentence, at.candidates(sentence, kind, question))
+    assert [c.text for c in cands] == expected
+
+
+def test_common_words_come_from_the_fitted_list():
+    words = wordlists._common_words()
+    assert {"overall", "scientists", "here", "taking"} <= words
+    assert not {"biden", "twitter", "ukraine"} & words
+
+
+def test_question_head_and_the_head_word_after_a_candidate():
+    assert question_head("Which US national park was flooded this week?") == {"nation", "park"}
+    assert question_head("Which of these shows had the most nominations?") == frozenset()
+    q = "Pfizer and Valneva are testing a vaccine against which disease?"
+    s = "Pfizer and a French partner are testing a vaccine that would be the only one to prevent Lyme disease."
+    cands = at.candidates(s, at.question_type(q), q)
+    assert [c.text for c in cands] == ["French", "Lyme"]
+    feats = candidate_features(s, cands, q, [])
+    assert [f["head"] for f in feats] == [0.0, 1.0]
+    best = choose_candidate(s, cands, q, [], {"head": 2.0})
+    assert (best.text, s[best.start : best.end]) == ("Lyme disease", "Lyme disease")
+
+
+def _lead(text: str, question: str, score: float) -> Sentence:
+    return Sentence(0, 0, len(text), text, 0.0, candidates=at.candidates(text, at.question_type(question), question),
+                    score=score)  # fmt: skip
+
+
+def test_the_first_chosen_sentence_with_a_typed_candidate_leads():
+    q = "Which team won the Stanley Cup final?"
+    restating = _lead("The Stanley Cup final ended on Sunday night.", q, 1.9)
+    answering = _lead("The Colorado Avalanche beat the Tampa Bay Lightning in Game 6.", q, 1.6)
+    weights = ranker()["candidate"]
+    i, cand = lead_short_answer(q, [restating, answering], [restating, answering], weights)
+    assert (i, cand.text) == (1, "Colorado Avalanche")
+    assert lead_short_answer(q, [restating], [restating], weights) == (0, None)
+    assert short_answer(q, answering, [], weights).text == "Colorado Avalanche"
