@@ -89,26 +89,19 @@ def choose_candidate(sentence: str, cands: list, question: str, others: list[str
     return _best(sentence, cands, _scores(sentence, cands, question, others, weights), question)
 
 
-def rate_short_answer(question: str, lead, sentences: list, weights: dict, top: int = 8):
-    """A sentence's best candidate for a typed question (None when the question is untyped or it has none)."""
-    if at.question_type(question) in (at.OTHER, at.YESNO, at.REASON) or not lead.candidates:
+def short_answer(question: str, sentence, sentences: list, weights: dict, top: int = 8):
+    """The phrase of a sentence that answers a typed question, or None (untyped question, no candidate)."""
+    if at.question_type(question) in (at.OTHER, at.YESNO, at.REASON) or not sentence.candidates:
         return None
-    cands = at.without_common_words(lead.text, lead.candidates)
-    if not cands:
-        return None
-    others = [s.text for s in sentences[:top] if s is not lead]
-    return _best(lead.text, cands, _scores(lead.text, cands, question, others, weights), question)
+    others = [s.text for s in sentences[:top] if s is not sentence]
+    cands = at.without_common_words(sentence.text, sentence.candidates)
+    return choose_candidate(sentence.text, cands, question, others, weights)
 
 
 def lead_short_answer(question: str, chosen: list, sentences: list, weights: dict, top: int = 8):
     """Which chosen sentence leads and its short answer: the first that holds a candidate of the type the
     question asks for ((0, None) when none does)."""
     for i, s in enumerate(chosen):
-        if cand := rate_short_answer(question, s, sentences, weights, top):
+        if cand := short_answer(question, s, sentences, weights, top):
             return i, cand
     return 0, None
-
-
-def short_answer(question: str, lead, sentences: list, weights: dict, top: int = 8):
-    """The phrase of the lead sentence that answers a typed question, or None."""
-    return lead_short_answer(question, [lead], sentences, weights, top)[1]
