@@ -261,7 +261,7 @@ def _name_spans(sentence: str) -> tuple[tuple[int, int, str], ...]:
 
 
 _OPENERS = " \"“‘'(—–-"
-_QUOTE_MARKS = "“”\"‘’'"
+QUOTE_MARKS = "“”\"‘’'"
 
 
 def without_common_words(sentence: str, cands: list[Candidate]) -> list[Candidate]:
@@ -272,8 +272,8 @@ def without_common_words(sentence: str, cands: list[Candidate]) -> list[Candidat
     for c in cands:
         before = sentence[: c.start].rstrip(_OPENERS)  # "...delayed?:Here's what": a sentence start too
         initial = not sentence[lead : c.start].strip(_OPENERS) or not before or before[-1] in ".?!:"
-        closed = sentence[c.end : c.end + 1] in _QUOTE_MARKS and not sentence[c.end + 1 : c.end + 2].isalnum()
-        quoted = c.start > 0 and sentence[c.start - 1] in _QUOTE_MARKS and closed  # not "“It's"
+        closed = sentence[c.end : c.end + 1] in QUOTE_MARKS and not sentence[c.end + 1 : c.end + 2].isalnum()
+        quoted = c.start > 0 and sentence[c.start - 1] in QUOTE_MARKS and closed  # not "“It's"
         if (
             c.kind in (PERSON, PLACE, ORG, NAME)
             and initial

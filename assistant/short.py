@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 from assistant import answer_types as at
 from assistant.terms import STOP, stem, term_set
 
-_QUOTES = "“”\"‘’'"
 _ASKING = re.compile(r"\b(?:which|what|whose)\s+((?:[\w'’-]+\s+){0,3}[\w'’-]+)", re.I)
 _NEXT_WORDS = re.compile(r"\s+([a-z][\w-]*)(?:\s+([a-z][\w-]*))?")
 
 
+@functools.lru_cache(maxsize=1024)
 def question_head(question: str) -> frozenset[str]:
     """Stems of the words after a question's last "which" / "what" ("which national park" -> nation, park)."""
     found = list(_ASKING.finditer(question))
@@ -58,7 +59,7 @@ def candidate_features(sentence: str, cands: list, question: str, others: list[s
             "order": min(i, 4) / 4,
             "start": c.start / max(len(sentence), 1),
             "words": min(len(c.text.split()), 5) / 5,
-            "quoted": float(c.start > 0 and sentence[c.start - 1] in _QUOTES),
+            "quoted": float(c.start > 0 and sentence[c.start - 1] in at.QUOTE_MARKS),
             "list": float(" and " in c.text or "," in c.text),
             "caps": float(c.text.isupper() and len(c.text) > 1),
             "support": min(sum(1 for t in rest if low in t), 3) / 3,
@@ -67,26 +68,18 @@ def candidate_features(sentence: str, cands: list, question: str, others: list[s
     return out
 
 
-def _scores(sentence: str, cands: list, question: str, others: list[str], weights: dict) -> list[float]:
-    """The fitted chooser's logit per candidate."""
+def choose_candidate(sentence: str, cands: list, question: str, others: list[str], weights: dict):
+    """The candidate the fitted weights rate highest (None when there is none), with the question's head words
+    that follow it ("Lyme" + "disease")."""
+    if not cands:
+        return None
     feats = candidate_features(sentence, cands, question, others)
-    return [weights.get("bias", 0.0) + sum(weights.get(k, 0.0) * v for k, v in f.items()) for f in feats]
-
-
-def _best(sentence: str, cands: list, scores: list[float], question: str):
-    """The best-rated candidate, with the question's head words that follow it ("Lyme" + "disease")."""
-    best = cands[max(range(len(cands)), key=lambda i: (scores[i], -i))]
+    score = [weights.get("bias", 0.0) + sum(weights.get(k, 0.0) * v for k, v in f.items()) for f in feats]
+    best = cands[max(range(len(cands)), key=lambda i: (score[i], -i))]
     if n := _head_words(sentence, best, question_head(question)):
         end = _NEXT_WORDS.match(sentence, best.end).end(n)
         best = at.Candidate(best.start, end, sentence[best.start : end], best.kind)
     return best
-
-
-def choose_candidate(sentence: str, cands: list, question: str, others: list[str], weights: dict):
-    """The candidate the fitted weights rate highest (None when there is none)."""
-    if not cands:
-        return None
-    return _best(sentence, cands, _scores(sentence, cands, question, others, weights), question)
 
 
 def short_answer(question: str, sentence, sentences: list, weights: dict, top: int = 8):

@@ -36,9 +36,14 @@ def _common_words() -> frozenset[str]:
     return frozenset(files("assistant").joinpath("fitted/common_words.txt").read_text("utf-8").split())
 
 
+def word_key(word: str) -> str:
+    """The form a word is counted and looked up in: lower case, without "'s" ("Here's" -> "here")."""
+    return word.lower().replace("’", "'").removesuffix("'s")
+
+
 def is_common_word(word: str) -> bool:
     """True for a word news text writes in lower case mid-sentence ("Overall", "Scientists", "Here's")."""
-    return word.lower().replace("’", "'").removesuffix("'s") in _common_words()
+    return word_key(word) in _common_words()
 
 
 @functools.lru_cache(maxsize=1)

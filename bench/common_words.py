@@ -16,11 +16,14 @@ from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path[0] = str(ROOT)  # not bench/: bench/concurrent.py would shadow the stdlib package
+
+from assistant.wordlists import word_key  # noqa: E402
+
 OUT = ROOT / "assistant" / "fitted" / "common_words.txt"
 _TOKEN = re.compile(r"(?<![\w'’.-])[A-Za-z][a-z'’-]*[a-z](?![\w’'-])")
-_MID = re.compile(
-    r"[\w,;]$"
-)  # the text before a mid-sentence word ends in a letter, digit, comma or semicolon
+# the text before a mid-sentence word ends in a letter, digit, comma or semicolon
+_MID = re.compile(r"[\w,;]$")
 MIN_LOWER, MIN_SHARE = 5, 0.9
 
 
@@ -32,8 +35,7 @@ def count_cases(texts) -> tuple[Counter, Counter]:
             if not _MID.search(text[max(0, m.start() - 3) : m.start()].rstrip()):
                 continue
             w = m.group()
-            key = w.lower().replace("’", "'").removesuffix("'s")
-            (lower if w.islower() else upper)[key] += 1
+            (lower if w.islower() else upper)[word_key(w)] += 1
     return lower, upper
 
 
