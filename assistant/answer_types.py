@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 
 from assistant.novelty import dateline_end, restates
-from assistant.terms import STOP, names
+from assistant.terms import STOP, names, stem
 from assistant.wordlists import is_common_word, is_news_outlet, is_place
 
 TIME, NUMBER, PERSON, PLACE, ORG, NAME, REASON, YESNO, OTHER = (
@@ -37,7 +37,29 @@ _HEAD_TYPE = {w: t for t, ws in _HEADS.items() for w in ws.split()}
 _HEAD_TYPE.update({w + "s": t for w, t in list(_HEAD_TYPE.items()) if not w.endswith("s")})
 _AUX = re.compile(r"^(?:is|are|was|were|do|does|did|will|would|can|could|should|has|have|had)\b", re.I)
 _ASKS = re.compile(r"\b(?:which|what|whose|who|whom|when|where|why|how)\b|\btrue or false\b|:$", re.I)
+_ASKING = re.compile(r"\b(?:which|what|whose)\s+((?:[\w'’-]+\s+){0,3}[\w'’-]+)", re.I)
+_PLACE_HEADS = {
+    "countri": "country",
+    "state": "state",
+    "citi": "city",
+}  # a question head's stem -> place kind
+_LIST_SPLIT = re.compile(r",\s*(?:and\s+)?|\s+and\s+")
 HEAD_STOP = set(["is", "are", "was", "were", "do", "does", "did", "will", "would", "can", "could", "should", "has", "have", "had", "its", "their", "his", "her", "the", "a", "an", "to", "of", "in", "on", "for", "at", "by", "with", "from", "that", "this", "these", "those", "it", "they", "he", "she", "we", "you", "recently", "just", "now", "also"])  # fmt: skip
+
+
+@functools.lru_cache(maxsize=1024)
+def question_head(question: str) -> frozenset[str]:
+    """Stems of the words after a question's last "which" / "what" ("which national park" -> nation, park)."""
+    found = list(_ASKING.finditer(question))
+    out = []
+    for word in found[-1].group(1).lower().split() if found else []:
+        if word in STOP or word in HEAD_STOP or word.endswith("ed"):  # "which owner announced": a verb
+            break
+        if len(word) > 2:  # not "US", "UK"
+            out.append(stem(word.replace("’", "'").removesuffix("'s")))
+    return frozenset(out)
+
+
 _HOW = re.compile(r"\bhow\s+(many|much|long|old|far|big|high|low|large|tall|fast|often|deep|wide|heavy|small|"
                   r"few|soon|quickly)\b", re.I)  # fmt: skip
 
@@ -307,7 +329,9 @@ def candidates(sentence: str, kind: str, question: str) -> list[Candidate]:
                      and not _NOT_PERSON.search(x[2])]  # fmt: skip
             found = [x for x in found if " " in x[2]] or found
         elif kind == PLACE:
-            found = [x for x in spans if is_place(x[2]) or any(is_place(p) for p in x[2].split())]
+            head = question_head(question)  # "which national park": "Yellowstone National Park" is one too
+            found = [x for x in spans if is_place(x[2]) or any(is_place(p) for p in x[2].split())
+                     or stem(x[2].split()[-1].lower()) in head]  # fmt: skip
         elif kind == ORG:
             found = [x for x in spans if not is_place(x[2])]
         else:

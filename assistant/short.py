@@ -2,27 +2,12 @@
 
 from __future__ import annotations
 
-import functools
 import re
 
 from assistant import answer_types as at
-from assistant.terms import STOP, stem, term_set
+from assistant.terms import stem, term_set
 
-_ASKING = re.compile(r"\b(?:which|what|whose)\s+((?:[\w'’-]+\s+){0,3}[\w'’-]+)", re.I)
 _NEXT_WORDS = re.compile(r"\s+([a-z][\w-]*)(?:\s+([a-z][\w-]*))?")
-
-
-@functools.lru_cache(maxsize=1024)
-def question_head(question: str) -> frozenset[str]:
-    """Stems of the words after a question's last "which" / "what" ("which national park" -> nation, park)."""
-    found = list(_ASKING.finditer(question))
-    out = []
-    for word in found[-1].group(1).lower().split() if found else []:
-        if word in STOP or word in at.HEAD_STOP or word.endswith("ed"):  # "which owner announced": a verb
-            break
-        if len(word) > 2:  # not "US", "UK"
-            out.append(stem(word.replace("’", "'").removesuffix("'s")))
-    return frozenset(out)
 
 
 def _head_words(sentence: str, cand, head: frozenset[str]) -> int:
@@ -46,7 +31,7 @@ def nearness(sentence: str, cands: list, qterms: frozenset) -> list[int]:
 def candidate_features(sentence: str, cands: list, question: str, others: list[str]) -> list[dict]:
     """Per candidate: nearness to the question's words, order, shape and support by the other top sentences."""
     rest = [t.casefold() for t in others]
-    head = question_head(question)
+    head = at.question_head(question)
     nears = nearness(sentence, cands, term_set(question))
     nearest = min(range(len(cands)), key=lambda j: (nears[j], j)) if cands else -1
     out = []
@@ -76,7 +61,7 @@ def choose_candidate(sentence: str, cands: list, question: str, others: list[str
     feats = candidate_features(sentence, cands, question, others)
     score = [weights.get("bias", 0.0) + sum(weights.get(k, 0.0) * v for k, v in f.items()) for f in feats]
     best = cands[max(range(len(cands)), key=lambda i: (score[i], -i))]
-    if n := _head_words(sentence, best, question_head(question)):
+    if n := _head_words(sentence, best, at.question_head(question)):
         end = _NEXT_WORDS.match(sentence, best.end).end(n)
         best = at.Candidate(best.start, end, sentence[best.start : end], best.kind)
     return best

@@ -123,6 +123,15 @@ def test_place_and_org_candidates():
     assert _texts("A review of the BBC’s coverage found gaps.", at.ORG, "Which broadcaster?") == ["BBC"]
 
 
+def test_a_place_question_s_head_names_the_places_it_wants():
+    park = "Flash flooding in Yellowstone National Park damaged the town of Gardiner, Montana."
+    assert _texts(park, at.PLACE, "Which national park was flooded?") == [
+        "Yellowstone National Park",
+        "Montana",
+    ]
+    assert "Yellowstone National Park" not in _texts(park, at.PLACE, "Where did it flood?")
+
+
 def test_a_person_is_not_an_organisation_s_long_name():
     sentence = (
         "Talks with the Alliance of Motion Picture and Television Producers stalled, Fran Drescher said."

@@ -12,7 +12,6 @@ from assistant.short import (
     candidate_features,
     choose_candidate,
     lead_short_answer,
-    question_head,
     short_answer,
 )
 
@@ -118,8 +117,8 @@ def test_common_words_come_from_the_fitted_list():
 
 
 def test_question_head_and_the_head_word_after_a_candidate():
-    assert question_head("Which US national park was flooded this week?") == {"nation", "park"}
-    assert question_head("Which of these shows had the most nominations?") == frozenset()
+    assert at.question_head("Which US national park was flooded this week?") == {"nation", "park"}
+    assert at.question_head("Which of these shows had the most nominations?") == frozenset()
     q = "Pfizer and Valneva are testing a vaccine against which disease?"
     s = "Pfizer and a French partner are testing a vaccine that would be the only one to prevent Lyme disease."
     cands = at.candidates(s, at.question_type(q), q)
