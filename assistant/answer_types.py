@@ -38,13 +38,9 @@ _HEAD_TYPE.update({w + "s": t for w, t in list(_HEAD_TYPE.items()) if not w.ends
 _AUX = re.compile(r"^(?:is|are|was|were|do|does|did|will|would|can|could|should|has|have|had)\b", re.I)
 _ASKS = re.compile(r"\b(?:which|what|whose|who|whom|when|where|why|how)\b|\btrue or false\b|:$", re.I)
 _ASKING = re.compile(r"\b(?:which|what|whose)\s+((?:[\w'’-]+\s+){0,3}[\w'’-]+)", re.I)
-_PLACE_HEADS = {
-    "countri": "country",
-    "state": "state",
-    "citi": "city",
-}  # a question head's stem -> place kind
-_LIST_SPLIT = re.compile(r",\s*(?:and\s+)?|\s+and\s+")
 HEAD_STOP = set(["is", "are", "was", "were", "do", "does", "did", "will", "would", "can", "could", "should", "has", "have", "had", "its", "their", "his", "her", "the", "a", "an", "to", "of", "in", "on", "for", "at", "by", "with", "from", "that", "this", "these", "those", "it", "they", "he", "she", "we", "you", "recently", "just", "now", "also"])  # fmt: skip
+_HOW = re.compile(r"\bhow\s+(many|much|long|old|far|big|high|low|large|tall|fast|often|deep|wide|heavy|small|"
+                  r"few|soon|quickly)\b", re.I)  # fmt: skip
 
 
 @functools.lru_cache(maxsize=1024)
@@ -59,9 +55,6 @@ def question_head(question: str) -> frozenset[str]:
             out.append(stem(word.replace("’", "'").removesuffix("'s")))
     return frozenset(out)
 
-
-_HOW = re.compile(r"\bhow\s+(many|much|long|old|far|big|high|low|large|tall|fast|often|deep|wide|heavy|small|"
-                  r"few|soon|quickly)\b", re.I)  # fmt: skip
 
 _MONTHS = ("January|February|March|April|May|June|July|August|September|October|November|December|"
            "Jan\\.?|Feb\\.?|Mar\\.?|Apr\\.?|Jun\\.?|Jul\\.?|Aug\\.?|Sept?\\.?|Oct\\.?|Nov\\.?|Dec\\.?")  # fmt: skip
