@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from assistant import answer_types as at
+from assistant.candidates import Candidate
 from assistant.sentences import Sentence, embedded, probability, ranker
 from assistant.short import lead_short_answer
 
@@ -120,7 +120,7 @@ def compose(
     return " ".join(pieces), (cand.text if cand else None), cited, ordered
 
 
-def _phrase_span(passage_text: str, sentence: Sentence, cand: at.Candidate) -> tuple[int, int] | None:
+def _phrase_span(passage_text: str, sentence: Sentence, cand: Candidate) -> tuple[int, int] | None:
     """The candidate's span in the passage text (the sentence text is tidied, so it is looked up again)."""
     i = passage_text.find(cand.text, sentence.start, sentence.end + 1)
     return (i, i + len(cand.text)) if i >= 0 else None

@@ -15,6 +15,7 @@ from importlib import resources
 import numpy as np
 
 from assistant import answer_types as at
+from assistant.candidates import candidates
 from assistant.dates import days_before, is_current, year_drift
 from assistant.short import nearness
 from assistant.terms import content_terms, names, overlap, term_set, with_variants
@@ -42,7 +43,7 @@ class Sentence:
     cosine: float = 0.0
     score: float = 0.0
     terms: frozenset = frozenset()
-    candidates: list = field(default_factory=list)  # answer_types.Candidate, spans in text
+    candidates: list = field(default_factory=list)  # candidates.Candidate, spans in text
     features: dict = field(default_factory=dict)
 
 
@@ -153,7 +154,7 @@ def score_sentences(query: str, qvec: np.ndarray, passages: list, embedder, idf,
         for part in cache.passage_parts(p.chunk_id, p.text):
             s, text, terms, own = part.start, part.text, part.terms, part.own
             ov = overlap(qterms, terms, weights)
-            cands = at.candidates(text, kind, query)
+            cands = candidates(text, kind, query)
             novel_names = [n for n in part.names if n.casefold() not in qnames]
             # a year another than the as-of one hints at another event, unless a time is asked for
             past, future = year_drift(text, query, as_of) if kind != at.TIME else (0.0, 0.0)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from assistant import answer_types as at
+from assistant.candidates import QUOTE_MARKS, Candidate, without_common_words
 from assistant.terms import stem, term_set
 
 _NEXT_WORDS = re.compile(r"\s+([a-z][\w-]*)(?:\s+([a-z][\w-]*))?")
@@ -44,7 +45,7 @@ def candidate_features(sentence: str, cands: list, question: str, others: list[s
             "order": min(i, 4) / 4,
             "start": c.start / max(len(sentence), 1),
             "words": min(len(c.text.split()), 5) / 5,
-            "quoted": float(c.start > 0 and sentence[c.start - 1] in at.QUOTE_MARKS),
+            "quoted": float(c.start > 0 and sentence[c.start - 1] in QUOTE_MARKS),
             "list": float(" and " in c.text or "," in c.text),
             "caps": float(c.text.isupper() and len(c.text) > 1),
             "support": min(sum(1 for t in rest if low in t), 3) / 3,
@@ -63,7 +64,7 @@ def choose_candidate(sentence: str, cands: list, question: str, others: list[str
     best = cands[max(range(len(cands)), key=lambda i: (score[i], -i))]
     if n := _head_words(sentence, best, at.question_head(question)):
         end = _NEXT_WORDS.match(sentence, best.end).end(n)
-        best = at.Candidate(best.start, end, sentence[best.start : end], best.kind)
+        best = Candidate(best.start, end, sentence[best.start : end], best.kind)
     return best
 
 
@@ -72,7 +73,7 @@ def short_answer(question: str, sentence, sentences: list, weights: dict, top: i
     if at.question_type(question) in (at.OTHER, at.YESNO, at.REASON) or not sentence.candidates:
         return None
     others = [s.text for s in sentences[:top] if s is not sentence]
-    cands = at.without_common_words(sentence.text, sentence.candidates)
+    cands = without_common_words(sentence.text, sentence.candidates)
     return choose_candidate(sentence.text, cands, question, others, weights)
 
 

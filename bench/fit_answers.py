@@ -180,7 +180,7 @@ def fit_candidates(items: list[dict], top: int = 8) -> dict:
     whether they are the expected answer."""
     import numpy as np
 
-    from assistant.answer_types import without_common_words
+    from assistant.candidates import without_common_words
     from assistant.coverage import holds
     from assistant.short import candidate_features
 

@@ -10,6 +10,7 @@ from datetime import date
 import pytest
 
 from assistant import answer_types as at
+from assistant.candidates import candidates
 from assistant.coverage import Coverage, holds, norm_text
 from assistant.eval import Question, answer_states, figures, run_eval, write_rows
 from assistant.extractive import choose, compose, merge_cards
@@ -50,7 +51,7 @@ def test_question_types(question, kind):
 
 
 def _texts(sentence: str, kind: str, question: str) -> list[str]:
-    return [c.text for c in at.candidates(sentence, kind, question)]
+    return [c.text for c in candidates(sentence, kind, question)]
 
 
 def test_time_candidates_join_alternatives_and_skip_reporting_dates():
@@ -180,7 +181,7 @@ def _sentence(p: int, passage: _Passage, text: str, score: float, question: str,
     from assistant.terms import term_set
 
     return Sentence(p, start, start + len(text), text, score=score, terms=frozenset(term_set(text)),
-                    candidates=at.candidates(text, kind, question))  # fmt: skip
+                    candidates=candidates(text, kind, question))  # fmt: skip
 
 
 def test_compose_leads_with_the_short_answer_and_merges_one_article_into_one_card():
@@ -425,7 +426,7 @@ def test_sentence_feature_near_reads_how_close_a_candidate_sits_to_the_rare_ques
 
 
 def test_name_candidates_leave_titles_out_and_keep_codes_whole():
-    from assistant.answer_types import NAME, PERSON, PLACE, candidates
+    from assistant.answer_types import NAME, PERSON, PLACE
 
     said = "Two lawmakers emerged: House Majority Leader Rep. Steve Scalise, R-La., and Sen. Jim Jordan."
     people = [

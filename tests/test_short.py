@@ -6,6 +6,7 @@ import pytest
 
 from assistant import answer_types as at
 from assistant import wordlists
+from assistant.candidates import candidates, without_common_words
 from assistant.novelty import dateline_end, restates
 from assistant.sentences import Sentence, ranker
 from assistant.short import (
@@ -34,7 +35,7 @@ def test_dateline_end(sentence, dateline):
 
 def test_a_dateline_is_not_a_candidate():
     s = "SIMI VALLEY, Calif. — Republican candidates gathered in California on Wednesday for the debate."
-    assert [c.text for c in at.candidates(s, at.PLACE, "Where did the debate take place?")] == ["California"]
+    assert [c.text for c in candidates(s, at.PLACE, "Where did the debate take place?")] == ["California"]
 
 
 @pytest.mark.parametrize(
@@ -57,7 +58,7 @@ def test_restates_sees_other_forms_and_acronyms_of_the_question(phrase, question
 def test_chooser_prefers_the_candidate_the_other_top_sentences_repeat():
     q = "NFL safety Damar Hamlin collapsed during a game on Monday. What team does he play for?"
     s = "Buffalo Bills player Damar Hamlin remains hospitalized after collapsing in the game against the Bengals."
-    cands = at.candidates(s, at.ORG, q)
+    cands = candidates(s, at.ORG, q)
     assert [c.text for c in cands] == ["Buffalo Bills", "Bengals"]
     others = [
         "The Buffalo Bills said he was in critical condition.",
@@ -106,7 +107,7 @@ def test_the_fitted_chooser_weights_ship_with_the_ranker():
     ],
 )
 def test_a_sentence_initial_common_word_is_no_name(sentence, kind, question, expected):
-    cands = at.without_common_words(sentence, at.candidates(sentence, kind, question))
+    cands = without_common_words(sentence, candidates(sentence, kind, question))
     assert [c.text for c in cands] == expected
 
 
@@ -121,7 +122,7 @@ def test_question_head_and_the_head_word_after_a_candidate():
     assert at.question_head("Which of these shows had the most nominations?") == frozenset()
     q = "Pfizer and Valneva are testing a vaccine against which disease?"
     s = "Pfizer and a French partner are testing a vaccine that would be the only one to prevent Lyme disease."
-    cands = at.candidates(s, at.question_type(q), q)
+    cands = candidates(s, at.question_type(q), q)
     assert [c.text for c in cands] == ["French", "Lyme"]
     feats = candidate_features(s, cands, q, [])
     assert [f["head"] for f in feats] == [0.0, 1.0]
@@ -130,7 +131,7 @@ def test_question_head_and_the_head_word_after_a_candidate():
 
 
 def _lead(text: str, question: str, score: float) -> Sentence:
-    return Sentence(0, 0, len(text), text, 0.0, candidates=at.candidates(text, at.question_type(question), question),
+    return Sentence(0, 0, len(text), text, 0.0, candidates=candidates(text, at.question_type(question), question),
                     score=score)  # fmt: skip
 
 
