@@ -31,6 +31,11 @@ _ONE_TIME = (
 _TIME_RE = re.compile(rf"\b(?:{_ONE_TIME})(?:\s*(?:or|and|to|through|until|-|–)\s+(?:{_ONE_TIME}))*\b")
 # "what year" / "which month" questions: the unit a time candidate must name
 _TIME_UNIT = re.compile(r"\b(?:what|which)\s+(year|month|decade|century)\b", re.I)
+# "what percentage" questions: a share, not a count
+_SHARE_ASKED = re.compile(r"\bwhat\s+(?:percentage|percent|proportion)\b|\bhow\s+many\s+percent", re.I)
+_SHARE = re.compile(r"%|\bpercent|\bhalf\b|\bthirds?\b|\bquarters?\b", re.I)
+_SPANS = {"day", "days", "week", "weeks", "month", "months", "year", "years"}  # "five years", not "five"
+_YEAR = re.compile(r"(?:1[6-9]|20)\d\d")  # a bare four-digit year ("records began in 1845") is no count
 _UNIT_SHAPES = {
     "year": re.compile(r"\b(?:19|20)\d\d\b|\byears?\b", re.I),
     "month": re.compile(rf"\b(?:{_MONTHS})|\bmonths?\b", re.I),
@@ -214,7 +219,9 @@ def candidates(sentence: str, kind: str, question: str) -> list[Candidate]:
     elif kind == NUMBER:
         found = [(m.start(), m.end(), _trim_unit(m.group())) for m in _NUMBER_RE.finditer(sentence)
                  if not _DAY_OF_MONTH.search(sentence[max(0, m.start() - 12) : m.start()])]  # fmt: skip
-        found = [(s, s + len(t), t) for s, _, t in found if not re.fullmatch(r"(?:19|20)\d\d", t)]
+        found = [(s, s + len(t), t) for s, _, t in found if not _YEAR.fullmatch(t)]
+        if _SHARE_ASKED.search(question):
+            found = [x for x in found if _SHARE.search(x[2])]
     elif kind == REASON:
         found = [(m.start(), m.end(), m.group()) for m in _REASON_RE.finditer(sentence)]
     elif kind in (PERSON, PLACE, ORG, NAME):
@@ -244,9 +251,9 @@ def candidates(sentence: str, kind: str, question: str) -> list[Candidate]:
 
 
 def _trim_unit(text: str) -> str:
-    """A number phrase without a trailing stopword ("700,000 rials" stays, "30 of" becomes "30")."""
+    """A number phrase without a trailing stopword ("700,000 rials" and "five years" stay, "30 of" becomes "30")."""
     text = _VERB_UNIT.sub("", text) if text[:1].isdigit() or text[:1] in "$£€¥" else text
     parts = text.split()
-    while len(parts) > 1 and parts[-1].lower() in STOP:
+    while len(parts) > 1 and parts[-1].lower() in STOP and parts[-1].lower() not in _SPANS:
         parts = parts[:-1]
     return " ".join(parts)

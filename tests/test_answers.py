@@ -74,9 +74,17 @@ def test_number_candidates_keep_units_and_fractions():
     assert "700,000 rials" in got and "three-quarters of a percentage point" in got
 
 
-def test_a_day_of_the_month_or_a_verb_is_not_a_count():
+def test_a_day_of_the_month_or_a_verb_is_not_a_count_and_a_span_keeps_its_unit():
     s = "The escape from the prison Aug. 31 triggered a manhunt; he eluded capture for 13 days and 5 remaining."
-    assert _texts(s, at.NUMBER, "How many days did he evade capture?") == ["13", "5"]
+    assert _texts(s, at.NUMBER, "How many days did he evade capture?") == ["13 days", "5"]
+
+
+def test_a_percentage_question_takes_only_shares_and_a_bare_year_is_no_count():
+    s = "Half of them, 51.3%, were born out of wedlock last year, the first time since records began in 1845."
+    share = "What percentage of babies in the UK were born out of wedlock last year?"
+    assert at.question_type(share) == at.NUMBER
+    assert _texts(s, at.NUMBER, share) == ["Half", "51.3%"]
+    assert _texts("Records began in 1845 with 300 babies.", at.NUMBER, "How many babies?") == ["300 babies"]
 
 
 def test_a_number_s_unit_is_a_lower_case_word_or_basis_points():
