@@ -1,8 +1,7 @@
-"""The newsdesk command line: ingest, stats, ask, eval, engines, ui."""
+"""The newsdesk command line: ingest, stats, ask, eval, engines, ui, store serve."""
 
 from __future__ import annotations
 
-import contextlib
 import json
 import sys
 from pathlib import Path
@@ -10,8 +9,6 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.markup import escape
-from rich.table import Table
 
 from newsdesk.errors import NewsdeskError
 
@@ -78,72 +75,24 @@ def ingest(
     if as_json:
         out.print_json(json.dumps(result.as_dict()))
     else:
-        table = Table(title=f"Ingested in {result.seconds:.1f}s ({result.chunks} chunks embedded)")
-        names = [_short_path(f.path, max(24, out.width // 3)) for f in result.files]
-        table.add_column("file", no_wrap=True, min_width=min(max(map(len, names), default=4), out.width // 3))
-        for col in _COUNTS:
-            table.add_column(col, justify="right", no_wrap=True)
-        table.add_column("reason", overflow="fold", ratio=1, min_width=20)
-        for f, name in zip(result.files, names, strict=True):
-            reason = f.error or ("; ".join(f.warnings) if f.warnings else "")
-            reason = reason.replace(f"{f.path}: ", "")  # the file column names it already
-            table.add_row(
-                name,
-                *(str(getattr(f, k)) for k in _COUNTS),
-                reason,
-                style="red" if f.error else None,
-            )
-        d = result.as_dict()
-        table.add_row(
-            "total",
-            *(str(d[k]) for k in _COUNTS),
-            f"{result.pruned} pruned" if prune else "",
-            style="bold",
-        )
-        out.print(table)
+        from newsdesk.render import ingest_table
+
+        out.print(ingest_table(result, prune, out.width))
     raise typer.Exit(1 if result.total("failed") else 0)
-
-
-_COUNTS = ("added", "updated", "redated", "unchanged", "failed")  # redated: a new date, not re-embedded
 
 
 @app.command()
 def stats(as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False) -> None:
     """What the store holds: articles, chunks, stories, outlets, date range."""
     from ingest.pipeline import store_stats
+    from newsdesk.render import stats_table, timestamp
 
     data = store_stats(_settings())
-    stamp = _timestamp(data.get("last_ingest"))
     if as_json:
+        stamp = timestamp(data.get("last_ingest"))
         out.print_json(json.dumps({**data, "last_ingest": stamp.isoformat() if stamp else None}))
         return
-    table = Table(show_header=False)
-    for key, value in data.items():
-        if key == "last_ingest":
-            value = stamp.astimezone().strftime("%Y-%m-%d %H:%M:%S %Z") if stamp else "never"
-        if key != "outlets":
-            table.add_row(key, str(value))
-    table.add_row("outlets", ", ".join(f"{k} ({v})" for k, v in data["outlets"].items()))
-    out.print(table)
-
-
-def _short_path(path: str, width: int) -> str:
-    """A path shown relative to the working folder when under it, cut at a "/" from the left to fit width."""
-    with contextlib.suppress(ValueError, OSError):
-        path = str(Path(path).resolve().relative_to(Path.cwd()))
-    while len(path) > width and "/" in path.lstrip("…/"):
-        path = "…/" + path.lstrip("…/").split("/", 1)[1]
-    return path
-
-
-def _timestamp(value):
-    """The record's unix time as an aware UTC datetime (None when missing or unreadable)."""
-    from datetime import datetime, timezone
-
-    try:
-        return datetime.fromtimestamp(float(value), tz=timezone.utc)
-    except (TypeError, ValueError, OverflowError, OSError):
-        return None
+    out.print(stats_table(data))
 
 
 def _date_option(value: str | None, name: str):
@@ -183,6 +132,7 @@ def ask(
     """Answer a question from the stored articles; every claim carries a numbered source."""
     from assistant import Answer, Filters, stream_answer
     from assistant.engines import engine_class
+    from newsdesk.render import print_sources
 
     settings = _settings()
     if engine:
@@ -201,28 +151,7 @@ def ask(
     if as_json:
         typer.echo(json.dumps(result.as_dict(), ensure_ascii=False))
         return
-    out.print()
-    for s in result.sources:
-        head = " · ".join(p for p in (s.outlet, s.published or "") if p)
-        out.print(f"\n[bold][{s.n}][/bold] {s.title}  [dim]{head}[/dim]", highlight=False)
-        if s.url:
-            out.print(f"    {s.url}", markup=False, highlight=False)
-        out.print(f"    “{' '.join(s.text[s.span[0] : s.span[1]].split())}”", markup=False, highlight=False)
-        if s.also_reported_by:
-            out.print(f"    also reported by: {', '.join(s.also_reported_by)}", markup=False, highlight=False)
-        if s.story_dates.get("first") and s.story_dates["first"] != s.story_dates["last"]:
-            d = s.story_dates
-            out.print(f"    first reported {d['first']} by {', '.join(d['first_by'])}; latest {d['last']} by "
-                      f"{', '.join(d['last_by'])}", markup=False, highlight=False)  # fmt: skip
-    for sentence in result.unsupported:
-        console.print(f"[yellow]not backed by its sources:[/yellow] {sentence}", highlight=False)
-    if result.notice:
-        console.print(
-            f"[dim]{result.notice.replace('change it in the sidebar', 'change it with --as-of')}[/dim]"
-        )
-    console.print(
-        f"[dim]{result.engine_line or result.engine}, {result.seconds:.2f} s[/dim]", highlight=False
-    )
+    print_sources(result, out, console)
 
 
 @app.command()
@@ -234,6 +163,7 @@ def engines(
 ) -> None:
     """The answer engines: which one NEWSDESK_LLM picks, what each needs, and whether it answers."""
     from assistant.engines import engine_names, get_engine
+    from newsdesk.render import engines_table
 
     settings = _settings()
     quick = settings.model_copy(update={"llm_timeout": min(settings.llm_timeout, 10.0)})
@@ -255,15 +185,7 @@ def engines(
     if as_json:
         typer.echo(json.dumps(rows, ensure_ascii=False))
         return
-    table = Table(title="answer engines (NEWSDESK_LLM picks one; `ask --engine NAME` for one question)")
-    for col in ("engine", "status", "what", "problem"):
-        table.add_column(col, overflow="fold")
-    for r in rows:
-        name = f"{r['engine']} *" if r["selected"] else r["engine"]
-        style = {"answers": "green", "fails": "red", "unavailable": "yellow"}.get(r["status"])
-        cells = (name, r["status"], f"{r['describe']}: {r['summary']}", r["problem"])
-        table.add_row(*(escape(c) for c in cells), style=style)
-    out.print(table)
+    out.print(engines_table(rows))
 
 
 @app.command("eval")
@@ -286,6 +208,7 @@ def eval_questions(
     from assistant.coverage import Coverage
     from assistant.eval import chunk_texts, load_questions, run_eval, write_rows
     from ingest.catalog import Catalog
+    from newsdesk.render import figures_table
 
     settings = _settings()
     items = load_questions(questions)
@@ -306,12 +229,7 @@ def eval_questions(
     if as_json:
         typer.echo(json.dumps(figures))
         return
-    table = Table(title=f"{len(items)} questions, engine {settings.llm}")
-    table.add_column("figure")
-    table.add_column("value", justify="right")
-    for key, value in figures.items():
-        table.add_row(key, "n/a" if value is None else str(value))
-    out.print(table)
+    out.print(figures_table(figures, f"{len(items)} questions, engine {settings.llm}"))
 
 
 @app.command()
@@ -320,48 +238,9 @@ def ui(
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8501,
 ) -> None:
     """Start the web app (Streamlit, headless): chat with cited answers, ingest and sources pages."""
-    import os
+    from newsdesk.serve import exec_app
 
-    settings = _settings()
-    root = Path(__file__).resolve().parent.parent
-    command = [
-        sys.executable, "-m", "streamlit", "run", str(root / "ui" / "app.py"),
-        "--server.address", host, "--server.port", str(port), "--server.headless", "true",
-        "--browser.gatherUsageStats", "false", "--client.toolbarMode", "minimal",
-        "--server.maxUploadSize", str(settings.max_upload_mb),
-    ]  # fmt: skip
-    path = os.pathsep.join(p for p in (str(root), os.environ.get("PYTHONPATH")) if p)
-    env = {**os.environ, "PYTHONPATH": path}
-    _check_port(host, port)
-    console.print(f"newsdesk app: http://{host}:{port}  (Ctrl-C stops it)")
-    os.execve(sys.executable, command, env)  # streamlit takes over this process, and its signals
-
-
-def _port_free(host: str, port: int) -> bool:
-    """Whether a server could listen on host:port now (bound as Streamlit's server binds)."""
-    import socket
-
-    try:
-        with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as sock:
-            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            sock.bind((host, port))
-    except OSError:
-        return False
-    return True
-
-
-def _check_port(host: str, port: int) -> None:
-    """A ConfigError naming a free port to use when host:port is taken, before anything starts."""
-    from newsdesk.errors import ConfigError
-
-    if _port_free(host, port):
-        return
-    spare = next((p for p in range(port + 1, min(port + 50, 65536)) if _port_free(host, p)), None)
-    hint = f" {spare}" if spare else " N"
-    raise ConfigError(
-        f"Port {port} on {host} is not available: another program (perhaps another newsdesk app) listens there.",
-        f"choose another port: `newsdesk ui --port{hint}` (or `make run PORT={spare or 'N'}`).",
-    )
+    exec_app(_settings(), host, port, console.print)
 
 
 store_app = typer.Typer(no_args_is_help=True, help="Run or inspect the Chroma store.")
@@ -377,19 +256,9 @@ def store_serve(
     ] = None,
 ) -> None:
     """Start a local Chroma server; point NEWSDESK_CHROMA_HOST/PORT at it from every app process."""
-    import shutil
-    import subprocess
+    from newsdesk.serve import run_chroma
 
-    settings = _settings()
-    folder = path or settings.data_dir / "chroma-server"
-    folder.mkdir(parents=True, exist_ok=True)
-    chroma = shutil.which("chroma") or str(Path(sys.executable).with_name("chroma"))
-    console.print(
-        f"Chroma server on http://{host}:{port}, data in {folder}; use NEWSDESK_CHROMA_HOST={host} NEWSDESK_CHROMA_PORT={port}"
-    )
-    raise typer.Exit(
-        subprocess.call([chroma, "run", "--path", str(folder), "--host", host, "--port", str(port)])
-    )
+    raise typer.Exit(run_chroma(_settings(), host, port, path, console.print))
 
 
 def main() -> None:
