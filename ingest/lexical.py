@@ -22,43 +22,11 @@ META_ID = "__generation__"
 WRITER_HEAP = 64 * 1024 * 1024
 FILTER_MAX_IDS = 20000  # allowed article sets up to this size are a term-set filter inside the index
 # bm25s's English stop words (Lucene's list), so terms stay those of the earlier bm25s index.
-STOPWORDS = frozenset(
-    [
-        "a",
-        "an",
-        "and",
-        "are",
-        "as",
-        "at",
-        "be",
-        "but",
-        "by",
-        "for",
-        "if",
-        "in",
-        "into",
-        "is",
-        "it",
-        "no",
-        "not",
-        "of",
-        "on",
-        "or",
-        "such",
-        "that",
-        "the",
-        "their",
-        "then",
-        "there",
-        "these",
-        "they",
-        "this",
-        "to",
-        "was",
-        "will",
-        "with",
-    ]
-)
+STOPWORDS = frozenset([
+    "a", "an", "and", "are", "as", "at", "be", "but", "by", "for", "if", "in", "into", "is", "it", "no", "not",
+    "of", "on", "or", "such", "that", "the", "their", "then", "there", "these", "they", "this", "to", "was",
+    "will", "with",
+])  # fmt: skip
 _TOKEN = re.compile(r"(?u)\b\w\w+\b")
 _FIX = "check that NEWSDESK_DATA_DIR is writable and has free space, then run `newsdesk ingest` again."
 
