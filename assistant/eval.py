@@ -243,7 +243,8 @@ def chunk_texts(settings) -> Callable[[str], str]:
     """A lookup of stored chunk texts by id (for evidence facts)."""
     from sqlalchemy import select
 
-    from ingest.catalog import Catalog, chunks
+    from ingest.catalog import Catalog
+    from ingest.record_schema import chunks
 
     catalog = Catalog(settings.record_url)
 

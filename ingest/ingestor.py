@@ -18,6 +18,7 @@ from ingest import catalog as catalog_mod
 from ingest import lexical, store
 from ingest.chunk import chunk_article
 from ingest.models import Article, Chunk, Progress, sha1
+from ingest.record_schema import DATE_COLUMNS
 from ingest.recurring import RecurringLines
 from ingest.unchanged import pipeline_key
 from newsdesk.errors import StoreError
@@ -260,7 +261,7 @@ def restrip_revisited(ingestor: Ingestor, progress: Progress, report: Callable) 
             "authors",
             "source",
             "id",
-            *catalog_mod.DATE_COLUMNS,
+            *DATE_COLUMNS,
         )
         old = Article(**{k: row[k] for k in keep if k in row}, raw=raws.get(row["id"], ""))
         new = ingestor.recurring.strip_known(old)

@@ -52,8 +52,8 @@ def ingest_paths(
             report(progress)
             result.seconds = time.perf_counter() - started
             return result
-    from ingest.catalog import DATE_COLUMNS
     from ingest.ingestor import Ingestor, restrip_revisited, sources_gone
+    from ingest.record_schema import DATE_COLUMNS
 
     ingestor = Ingestor(settings, embedder)
     progress = Progress(files_total=len(files))
