@@ -61,7 +61,8 @@ def main() -> None:
     args = parser.parse_args()
 
     from ingest.catalog import Catalog
-    from ingest.embed import load_embedder, resolve_model_path
+    from ingest.embed import load_embedder
+    from ingest.embedder import resolve_model_path
     from ingest.pipeline import ingest_paths
     from newsdesk.settings import Settings
 

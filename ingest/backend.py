@@ -92,7 +92,8 @@ def candidates(device: str, flags: set[str]) -> list[str]:
 
 def _choice_path(cache: Path, name: str, device: str) -> tuple[Path, dict]:
     """The cache file of this machine and model, and the facts it is keyed by."""
-    from ingest.embed import _fingerprint, resolve_model_path
+    from ingest.embedder import resolve_model_path
+    from ingest.onnx_export import _fingerprint
 
     facts = {**machine(device), "model": name, "model_files": _fingerprint(resolve_model_path(name))}
     key = hashlib.sha1(json.dumps(facts, sort_keys=True).encode()).hexdigest()[:12]
@@ -141,7 +142,7 @@ def pick(figures: dict) -> str:
 
 def choose(name: str, device: str, make, cache: Path):
     """The Embedder auto picks here: from the cached choice, else measured now and cached."""
-    from ingest.embed import _locked, _write_atomic
+    from ingest.onnx_export import _locked, _write_atomic
 
     path, facts = _choice_path(cache, name, device)
     got = read(path)
@@ -179,7 +180,7 @@ def _ingest_backend(settings) -> dict:
     """The backend chunks are embedded with: the configured one, or auto's cached choice and its agreement."""
     if settings.embedding_backend != "auto":
         return {"backend": settings.embedding_backend, "chosen_by": "NEWSDESK_EMBEDDING_BACKEND"}
-    from ingest.embed import _cache_dir
+    from ingest.onnx_export import _cache_dir
 
     try:
         import torch

@@ -10,7 +10,8 @@ import pytest
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from ingest import embed  # noqa: E402
+from ingest import embed, onnx_export  # noqa: E402
+from ingest.embedder import resolve_model_path  # noqa: E402
 from newsdesk.errors import ConfigError  # noqa: E402
 from newsdesk.settings import DEFAULT_MODEL, Settings  # noqa: E402
 
@@ -95,7 +96,7 @@ def test_onnx_agrees_with_torch(torch_emb, onnx_emb):
 def test_count_tokens_matches_tokenizer(emb):
     from transformers import AutoTokenizer
 
-    tok = AutoTokenizer.from_pretrained(embed.resolve_model_path(DEFAULT_MODEL))
+    tok = AutoTokenizer.from_pretrained(resolve_model_path(DEFAULT_MODEL))
     texts = [*NEWS, "", " ".join(NEWS * 5)]  # the last is longer than max_tokens: counted, not truncated
     want = [len(tok(t, add_special_tokens=False)["input_ids"]) for t in texts]
     assert emb.count_tokens(texts) == want
@@ -115,16 +116,16 @@ def test_token_spans_cover_text(emb):
 
 @pytest.mark.slow
 def test_export_cache_is_reused(onnx_emb, cache_dir, monkeypatch):
-    folder = embed._cache_dir(DEFAULT_MODEL)
+    folder = onnx_export._cache_dir(DEFAULT_MODEL)
     assert folder.parent == cache_dir
-    model = folder / embed.ONNX_FILE
+    model = folder / onnx_export.ONNX_FILE
     before = model.stat().st_mtime_ns
     assert not [p for p in folder.iterdir() if p.name.startswith(".tmp-")]
 
     def no_export(*args):
         raise AssertionError("exported again")
 
-    monkeypatch.setattr(embed, "_export", no_export)
+    monkeypatch.setattr(onnx_export, "_export", no_export)
     embed._load.cache_clear()
     again = embed.load_embedder(settings(embedding_backend="onnx"))
     assert again is not onnx_emb and again.backend == "onnx-int8"
@@ -146,8 +147,8 @@ def test_failed_export_falls_back_to_torch(tmp_path, monkeypatch, caplog):
         raise RuntimeError("no exporter here")
 
     monkeypatch.setenv("NEWSDESK_MODEL_CACHE", str(tmp_path))
-    monkeypatch.setattr(embed, "_export", broken)
-    with caplog.at_level(logging.WARNING, logger="ingest.embed"):
+    monkeypatch.setattr(onnx_export, "_export", broken)
+    with caplog.at_level(logging.WARNING, logger="ingest.onnx_export"):
         fallback = embed.load_embedder(settings(embedding_backend="onnx"))
     assert fallback.backend == "torch" and fallback.encode(NEWS[:1]).shape == (1, 384)
     assert "no exporter here" in caplog.text
@@ -165,8 +166,8 @@ def test_bad_model_path_is_a_config_error(tmp_path, backend, monkeypatch):
 
 
 def test_resolve_model_path():
-    assert os.path.isfile(os.path.join(embed.resolve_model_path(DEFAULT_MODEL), "modules.json"))
-    assert embed.resolve_model_path("some/other-model") == "some/other-model"
+    assert os.path.isfile(os.path.join(resolve_model_path(DEFAULT_MODEL), "modules.json"))
+    assert resolve_model_path("some/other-model") == "some/other-model"
 
 
 def test_onnx_fp32_agrees_with_torch_closely(torch_emb, cache_dir):
@@ -243,7 +244,7 @@ def test_bf16_is_a_candidate_only_with_matrix_units():
 def test_stats_show_the_cached_choice(tmp_path, monkeypatch):
     from ingest import backend
 
-    monkeypatch.setattr(embed, "_cache_dir", lambda name: tmp_path)
+    monkeypatch.setattr(onnx_export, "_cache_dir", lambda name: tmp_path)
     s = settings(embedding_backend="auto")
     assert backend.describe(s)["backend"] == "auto"
     path, _ = backend._choice_path(tmp_path, DEFAULT_MODEL, "cpu")
