@@ -24,7 +24,9 @@ from assistant.citations import (
     split_answer,
     supporting_span,
 )
-from ingest.parse import _EXTS, FORMATS, decode_bytes, parse_text
+from ingest.decode import decode_bytes
+from ingest.formats import EXTS, FORMATS
+from ingest.parse import parse_text
 from ingest.pipeline import ingest_paths, store_stats
 from newsdesk.errors import InputError, NewsdeskError
 from tests.test_ingest import _assert_consistent, _records, _state, _write_jsonl
@@ -146,7 +148,7 @@ def test_bad_files_get_clear_errors_and_nothing_stored_is_lost(settings, fake_em
     for name, ext in (("notes.docx", ".docx"), ("random.bin", ".bin"), ("README", "(no extension)")):
         row = by_name[name]  # every file found gets a row, a skipped one with its reason
         assert row.skipped and not row.failed and not row.error and not row.added, row
-        assert row.warnings == [f"skipped: unsupported type {ext}; supported: {_EXTS}"]
+        assert row.warnings == [f"skipped: unsupported type {ext}; supported: {EXTS}"]
     assert by_name["bad-utf8.jsonl"].added == 1 and by_name["bad-utf8.jsonl"].warnings
     assert by_name["page.html"].added == 1
     assert by_name["surrogate.jsonl"].added == 1, "lone surrogate escapes are replaced, the record goes in"

@@ -10,14 +10,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ingest.clean import normalize_date, split_authors, split_text_export, title_from_text
-from ingest.parse import (
-    SUPPORTED_EXTENSIONS,
-    ParsedFile,
-    decode_bytes,
-    find_input_files,
-    parse_file,
-    parse_text,
-)
+from ingest.decode import decode_bytes
+from ingest.formats import SUPPORTED_EXTENSIONS, ParsedFile
+from ingest.parse import find_input_files, parse_file, parse_text
 from newsdesk.errors import InputError
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -17,7 +17,7 @@ COLUMNS = ["file", "added", "updated", "unchanged", "failed", "reason"]
 
 def extensions() -> list[str]:
     """The file types the parser reads, without dots."""
-    from ingest.parse import SUPPORTED_EXTENSIONS
+    from ingest.formats import SUPPORTED_EXTENSIONS
 
     return sorted(e.lstrip(".") for e in SUPPORTED_EXTENSIONS)
 
