@@ -16,7 +16,7 @@ sys.path[:0] = [str(Path(__file__).resolve().parent.parent)]
 sys.path = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 
 from ingest.boilerplate import is_boilerplate  # noqa: E402
-from ingest.clean import normalize_line  # noqa: E402
+from ingest.fields import normalize_line  # noqa: E402
 
 
 def recurring_removed(files: list[Path]) -> Counter:

@@ -8,7 +8,7 @@ import re
 from urllib.parse import urlsplit
 
 from ingest.boilerplate import drop_boilerplate, is_boilerplate
-from ingest.clean import (
+from ingest.fields import (
     light_clean,
     normalize_date,
     normalize_line,

@@ -7,7 +7,8 @@ import json
 import pytest
 
 from ingest.boilerplate import drop_boilerplate, is_boilerplate
-from ingest.clean import split_text_export, title_from_text, title_from_url
+from ingest.clean import split_text_export
+from ingest.fields import title_from_text, title_from_url
 from ingest.parse import parse_text
 from newsdesk.errors import InputError
 

@@ -9,8 +9,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ingest.clean import normalize_date, split_authors, split_text_export, title_from_text
+from ingest.clean import split_text_export
 from ingest.decode import decode_bytes
+from ingest.fields import normalize_date, split_authors, title_from_text
 from ingest.formats import SUPPORTED_EXTENSIONS, ParsedFile
 from ingest.parse import find_input_files, parse_file, parse_text
 from newsdesk.errors import InputError
