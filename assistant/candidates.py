@@ -132,6 +132,9 @@ _NOT_PERSON = re.compile(r"\b(?:of|and|for|the)\b|&|^(?:\S+\s+){4,}\S")
 _NOT_NAMES = re.compile(
     rf"^(?:{_MONTHS}|{_WEEKDAYS}|The|A|An|This|That|It|He|She|They|We|I|In|On|At|But|And)$"
 )
+# a weekday before or after a name is its time ("Sunday's Chicago Marathon", "Denver Broncos Tuesday")
+_DAY_BEFORE = re.compile(rf"(?:{_WEEKDAYS})(?:(['’]s)|\s+(?=(\w+)))\s*")
+_DAY_AFTER = re.compile(rf"(?<=\w)\s+(?:{_WEEKDAYS})(?:['’]s)?$")
 
 
 # A title or "No." ending a name run before its full stop; the digits after a code ("BA.5", "XBB.1.5")
@@ -164,6 +167,9 @@ def _name_spans(sentence: str) -> tuple[tuple[int, int, str], ...]:
         pos = i + len(name)
         if _NOT_NAMES.match(name):
             continue
+        i, pos = _without_weekday(sentence, i, pos)
+        if not sentence[i:pos].strip():  # "Sunday's" alone
+            continue
         if sentence[max(0, i - 4) : i] in ("New ", "St. "):  # "New York", "St. Louis", not "York", "Louis"
             i = i - 4
         if sentence[pos : pos + 1] == "." and (tail := _ABBREVIATED.search(sentence[i:pos])):
@@ -180,6 +186,18 @@ def _name_spans(sentence: str) -> tuple[tuple[int, int, str], ...]:
         name = name[:-2] if name[-2:] in ("'s", "’s") else name  # "the BBC’s coverage": the BBC
         out.append((i, i + len(name), name))
     return tuple(out)
+
+
+def _without_weekday(sentence: str, i: int, end: int) -> tuple[int, int]:
+    """A name run's span less a weekday at its start ("Sunday's", or before a name of two words or more that does
+    not start with a lower-case kind of word: not "Monday Night Football") or at its end after two words or more
+    (not "Black Friday")."""
+    m = _DAY_BEFORE.match(sentence, i, end)
+    if m and (m.group(1) or (len(sentence[m.end() : end].split()) >= 2 and not is_common_word(m.group(2)))):
+        i = m.end()
+    if (m := _DAY_AFTER.search(sentence, i, end)) and len(sentence[i : m.start()].split()) >= 2:
+        end = m.start()
+    return i, end
 
 
 _OPENERS = " \"“‘'(—–-"

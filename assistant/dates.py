@@ -172,6 +172,49 @@ def default_as_of(newest: date | None, today: date) -> tuple[date, str]:
     return today, ""
 
 
+# a present tense that schedules ("ends Sunday", "takes effect Friday")
+_UPCOMING = re.compile(
+    r"\b(?:ends|begins|starts|opens|closes|takes effect|kicks off|returns|arrives|(?:is|are) (?:set|scheduled|due))"
+    r"\b(?:\s+\S+){0,3}\s*(?:on\s+)?$",
+    re.I,
+)
+_DAY_WORD = re.compile(
+    r"(?:(?P<prep>on|last|this|next)\s+)?(?:(?P<wd>"
+    + "|".join(_WEEKDAYS)
+    + r")|(?P<word>today|yesterday|tonight))"
+    r"(?:['’]s)?(?:\s+(?:morning|afternoon|evening|night))?",
+    re.I,
+)
+
+
+_WRITTEN_AFTER = re.compile(
+    r",?\s+" + _MONTH + r"\s+\d{1,2}(?:st|nd|rd|th)?\b(?:,?\s+(?:19|20)\d{2}\b)?", re.I
+)
+
+
+def written_after(text: str, end: int) -> str:
+    """The date written right after a weekday ending at end (", Nov. 5" in "Sunday, Nov. 5 at 2 a.m."), or ""."""
+    m = _WRITTEN_AFTER.match(text, end)
+    return m.group() if m else ""
+
+
+def resolved_day(phrase: str, before: str, published: date | None) -> date | None:
+    """The calendar day a relative day ("Friday", "on Tuesday night", "yesterday") means in an article published
+    on a known day, read forward when the words before it speak of a plan ("will meet on Friday", "the law
+    takes effect Friday"); None for any other phrase or an undated article."""
+    m = _DAY_WORD.fullmatch(phrase.strip())
+    if m is None or published is None:
+        return None
+    if m["word"]:
+        return published - timedelta(days=1) if m["word"].lower() == "yesterday" else published
+    target, prep = _WEEKDAYS.index(m["wd"].lower()), (m["prep"] or "").lower()
+    if prep == "next" or (
+        prep != "last" and (_FUTURE.search(before[-80:]) or _UPCOMING.search(before[-40:]))
+    ):
+        return published + timedelta(days=(target - published.weekday()) % 7 or (7 if prep == "next" else 0))
+    return published - timedelta(days=(published.weekday() - target) % 7 or (7 if prep == "last" else 0))
+
+
 _DAY_KINDS = ("iso", "mdy", "dmy")
 _TIME_TAIL = re.compile(r"[,\s]*(?:at\s+)?(?:\d{1,2}(?::\d{2}){0,2}\s*(?:[ap]\.?m\.?)?)?\s*[:–—-]?", re.I)
 

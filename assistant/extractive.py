@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from assistant import answer_types as at
 from assistant.candidates import Candidate
+from assistant.dates import day_date, resolved_day, written_after
 from assistant.sentences import Sentence, embedded, probability, ranker
 from assistant.short import lead_short_answer
 
@@ -106,18 +108,31 @@ def compose(
         card.spans.append((offset + s.start, offset + s.end))
         cited.append((s, key))
     lead = chosen[0]
-    pieces = []
+    pieces, short = [], None
     if cand is not None:
-        key = passages[lead.passage].article.id
+        article = passages[lead.passage].article
         span = _phrase_span(passages[lead.passage].text, lead, cand)
         if span is not None:
-            offset = cards[key].offsets.get(lead.passage, 0)
-            cards[key].answer_span = (offset + span[0], offset + span[1])
-        pieces.append(f"{cand.text} [{keys.index(key) + 1}].")
+            offset = cards[article.id].offsets.get(lead.passage, 0)
+            cards[article.id].answer_span = (offset + span[0], offset + span[1])
+        short = _with_day(cand, lead.text, article.day)
+        pieces.append(f"{short} [{keys.index(article.id) + 1}].")
     for s, key in cited:
         pieces.append(f"{s.text} [{keys.index(key) + 1}]")
     ordered = {k: cards[k] for k in keys}
-    return " ".join(pieces), (cand.text if cand else None), cited, ordered
+    return " ".join(pieces), short, cited, ordered
+
+
+def _with_day(cand: Candidate, sentence: str, day: int) -> str:
+    """A time phrase with the calendar day it means: the date written after it ("Sunday, Nov. 5"), else the day
+    its dated article means ("Friday (June 24, 2022)")."""
+    i = sentence.find(cand.text)
+    if cand.kind != at.TIME or i < 0:
+        return cand.text
+    if written := written_after(sentence, i + len(cand.text)):
+        return cand.text + written
+    d = resolved_day(cand.text, sentence[:i], day_date(day))
+    return f"{cand.text} ({d:%B} {d.day}, {d.year})" if d else cand.text
 
 
 def _phrase_span(passage_text: str, sentence: Sentence, cand: Candidate) -> tuple[int, int] | None:

@@ -54,6 +54,20 @@ def _texts(sentence: str, kind: str, question: str) -> list[str]:
     return [c.text for c in candidates(sentence, kind, question)]
 
 
+def test_a_weekday_beside_a_name_is_its_time_not_part_of_it():
+    q = "Which team was sold this week?"
+    assert _texts("Its owners approved the sale of the Denver Broncos Tuesday.", at.ORG, q) == [
+        "Denver Broncos"
+    ]
+    assert _texts("Kiptum won Sunday's Chicago Marathon.", at.NAME, "Which race did he win?") == [
+        "Kiptum",
+        "Chicago Marathon",
+    ]
+    assert _texts("Sunday's game drew crowds.", at.NAME, "Which game?") == []
+    for kept in ("Monday Night Football", "Black Friday", "Saturday Night Live"):
+        assert _texts(f"The ads ran during {kept} this year.", at.NAME, "Which show?") == [kept]
+
+
 def test_time_candidates_join_alternatives_and_skip_reporting_dates():
     s = "The Wall Street Journal reported on Tuesday that Xi could visit in April or early May."
     assert _texts(s, at.TIME, "When might Xi visit Moscow?") == ["April or early May"]
@@ -173,6 +187,7 @@ def test_reporting_lines_stay():
 class _Article:
     id: str
     title: str = "T"
+    day: int = 0
 
 
 @dataclass
@@ -212,6 +227,24 @@ def test_compose_leads_with_the_short_answer_and_merges_one_article_into_one_car
     assert card.text[card.answer_span[0] : card.answer_span[1]] == "April or early May"
     for a_, b_ in card.spans:
         assert card.text[a_:b_] in text
+
+
+def test_a_weekday_short_answer_carries_the_day_it_means_in_its_dated_article():
+    body = "The Supreme Court overturned Roe v. Wade on Friday, ending a constitutional right to abortion."
+    p0 = _Passage("c0", _Article("a1", day=20220627), body, 0, len(body))  # a Monday
+    q = "When did the Supreme Court overturn Roe v. Wade?"
+    s0 = _sentence(0, p0, body, 1.9, q, at.TIME)
+    rules = {"max_sentences": 1, "ratio": 0.5, "min_probability": 0.2, "redundancy": 0.6}
+    text, short, _, cards = compose(q, [p0], [s0], rules)
+    assert short == "Friday (June 24, 2022)" and text.startswith("Friday (June 24, 2022) [1].")
+    assert body[slice(*cards["a1"].answer_span)] == "Friday"
+    written = "Daylight saving time officially ends Sunday, Nov. 5 at 2 a.m., when clocks fall back."
+    p1 = _Passage("c1", _Article("a2", day=20231101), written, 0, len(written))
+    assert compose(
+        "When does daylight saving time end?", [p1], [_sentence(0, p1, written, 1.9, q, at.TIME)], rules
+    )[1] == ("Sunday, Nov. 5")
+    undated = _Passage("c0", _Article("a1"), body, 0, len(body))
+    assert compose(q, [undated], [_sentence(0, undated, body, 1.9, q, at.TIME)], rules)[1] == "Friday"
 
 
 def test_merge_cards_joins_separate_passages_with_an_ellipsis():

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from assistant.dates import apply_question_dates, read_dates, url_day
+from assistant.dates import apply_question_dates, read_dates, resolved_day, url_day
 from assistant.types import Filters
 
 AS_OF = date(2024, 11, 13)  # a Wednesday
@@ -103,3 +103,22 @@ def test_days_before_reads_yyyymmdd_days():
     assert days_before(20230323, date(2023, 3, 30)) == 7
     assert days_before(20230402, date(2023, 3, 30)) == 0  # after the as-of date
     assert days_before(0, date(2023, 3, 30)) is None and days_before(20230323, None) is None
+
+
+@pytest.mark.parametrize(
+    ("phrase", "before", "day"),
+    [
+        ("Friday", "The court ruled on ", date(2024, 11, 8)),
+        ("Wednesday night", "", AS_OF),
+        ("last Wednesday", "", date(2024, 11, 6)),
+        ("Friday", "Xi will meet Putin on ", date(2024, 11, 15)),
+        ("Sunday", "Daylight saving time officially ends ", date(2024, 11, 17)),
+        ("Sunday", "Daylight saving time officially ended ", date(2024, 11, 10)),
+        ("next Wednesday", "", date(2024, 11, 20)),
+        ("yesterday", "", date(2024, 11, 12)),
+        ("April", "", None),
+    ],
+)
+def test_a_relative_day_resolves_against_the_articles_date(phrase, before, day):
+    assert resolved_day(phrase, before, AS_OF) == day
+    assert resolved_day(phrase, before, None) is None
