@@ -128,7 +128,7 @@ _ORG_WORDS = re.compile(
     r"Coalition|Producers|Workers|Assembly|Society|Cent(?:er|re)|Hospital|School|Museum|Church|Cup|Awards?)\b"
 )
 # "Alliance of Motion Picture and Television Producers": a run with these words, or of five words, is no person
-_NOT_PERSON = re.compile(r"\b(?:of|and|for|the)\b|&|^(?:\S+\s+){4,}\S")
+_NOT_PERSON = re.compile(r"\b(?:of|and|for|the)\b|&|^(?:\S+\s+){4,}\S|^[A-Z][A-Z.-]+$")  # not "GOP", "AMPTP"
 _NOT_NAMES = re.compile(
     rf"^(?:{_MONTHS}|{_WEEKDAYS}|The|A|An|This|That|It|He|She|They|We|I|In|On|At|But|And)$"
 )

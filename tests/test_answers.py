@@ -160,6 +160,7 @@ def test_a_person_is_not_an_organisation_s_long_name():
         "Talks with the Alliance of Motion Picture and Television Producers stalled, Fran Drescher said."
     )
     assert _texts(sentence, at.PERSON, "Who leads SAG-AFTRA?") == ["Fran Drescher"]
+    assert _texts("She is the first GOP challenger, Haley said.", at.PERSON, "Which politician?") == ["Haley"]
 
 
 @pytest.mark.parametrize(
