@@ -185,8 +185,6 @@ _DAY_WORD = re.compile(
     r"(?:['’]s)?(?:\s+(?:morning|afternoon|evening|night))?",
     re.I,
 )
-
-
 _WRITTEN_AFTER = re.compile(
     r",?\s+" + _MONTH + r"\s+\d{1,2}(?:st|nd|rd|th)?\b(?:,?\s+(?:19|20)\d{2}\b)?", re.I
 )

@@ -126,12 +126,11 @@ def compose(
 def _with_day(cand: Candidate, sentence: str, day: int) -> str:
     """A time phrase with the calendar day it means: the date written after it ("Sunday, Nov. 5"), else the day
     its dated article means ("Friday (June 24, 2022)")."""
-    i = sentence.find(cand.text)
-    if cand.kind != at.TIME or i < 0:
+    if cand.kind != at.TIME:
         return cand.text
-    if written := written_after(sentence, i + len(cand.text)):
+    if written := written_after(sentence, cand.end):
         return cand.text + written
-    d = resolved_day(cand.text, sentence[:i], day_date(day))
+    d = resolved_day(cand.text, sentence[: cand.start], day_date(day))
     return f"{cand.text} ({d:%B} {d.day}, {d.year})" if d else cand.text
 
 
