@@ -54,8 +54,12 @@ def _refusal_text(filters: Filters) -> str:
     parts = []
     if filters.outlets:
         parts.append("outlets " + ", ".join(filters.outlets))
-    if filters.since or filters.until:
-        parts.append(f"published {filters.since or '…'} to {filters.until or '…'}")
+    if filters.since and filters.until:
+        parts.append(f"published {filters.since} to {filters.until}")
+    elif filters.since or filters.until:
+        parts.append(
+            f"published since {filters.since}" if filters.since else f"published up to {filters.until}"
+        )
     return REFUSAL_TEXT if not parts else REFUSAL_TEXT[:-1] + f" (searched only {'; '.join(parts)})."
 
 

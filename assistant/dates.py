@@ -30,7 +30,7 @@ _PATTERNS = [
         "wd",
         r"(?P<prep>on|last|this|since|after|before|until|by)\s+(?P<wd>" + "|".join(_WEEKDAYS) + r")(?!\s+\d)",
     ),
-    ("ago", _N + r"\s+" + _UNIT + r"\s+ago"),
+    ("ago", r"(?<![\d,.])" + _N + r"\s+" + _UNIT + r"\s+ago"),  # not "46,000 years ago"
     ("past", r"(?:in\s+|over\s+|during\s+)?the\s+(?:past|last)\s+" + _N + r"\s+" + _UNIT),
     (
         "rel",
@@ -38,6 +38,8 @@ _PATTERNS = [
     ),
     ("word", r"(?P<which>today|yesterday|tonight|this morning)"),
 ]
+# what a figure is compared with ("up 9% compared to a year ago", "than last year"): no published-date range
+_BASELINE = re.compile(r"\b(?:compared (?:to|with)|than|versus|vs\.?|from)\s+$", re.I)
 _FUTURE = re.compile(r"\b(?:will|going to|plans? to|planned|next|upcoming|expected to|due to)\b", re.I)
 _RE = [(kind, re.compile(r"\b" + pattern + r"\b", re.I)) for kind, pattern in _PATTERNS]
 
@@ -118,6 +120,8 @@ def read_dates(question: str, as_of: date) -> tuple[date | None, date | None, st
         if future and kind in ("m", "wd"):
             continue  # "Will Xi visit in May?": a plan, not a published-date range
         m = pattern.search(question)
+        if m and kind in ("ago", "rel") and _BASELINE.search(question[: m.start()]):
+            continue
         if m and (best is None or m.start() < best[1].start()):
             try:
                 since, until = _span(kind, m.groupdict(), as_of)
@@ -135,15 +139,16 @@ def read_dates(question: str, as_of: date) -> tuple[date | None, date | None, st
 
 
 def apply_question_dates(question: str, filters: Filters | None, as_of: date) -> tuple[Filters, str]:
-    """Filters narrowed by the dates the question names, and the question without the date words."""
+    """Filters narrowed by the dates the question names (from the day or period on: "last year's figures" are
+    published this year), and the question without the date words."""
     filters = replace(filters) if filters else Filters()
     explicit = filters.since or filters.until
     since, until, phrase, rest = read_dates(question, as_of)
     if not phrase:
         return filters, question
-    if since is not None:
+    if since is not None:  # news of a past day or period is published then and after, up to the as-of date
         filters.since = max(since, filters.since) if filters.since else since
-    if until is not None:
+    elif until is not None:  # "before 2023", "by March": an upper bound only
         filters.until = min(until, filters.until) if filters.until else until
     filters.date_phrase = phrase
     filters.undated = filters.undated or (explicit is None)

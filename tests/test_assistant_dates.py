@@ -58,11 +58,40 @@ def test_no_date_filter_for_years_and_months_used_as_names(question):
 def test_question_dates_narrow_explicit_filters():
     filters = Filters(outlets=["TT"], since=date(2024, 11, 8))
     got, rest = apply_question_dates("What happened last week?", filters, AS_OF)
-    assert got.outlets == ["TT"] and got.since == date(2024, 11, 8) and got.until == date(2024, 11, 10)
+    assert got.outlets == ["TT"] and got.since == date(2024, 11, 8) and got.until is None
     assert got.date_phrase == "last week" and not got.undated  # explicit dates: undated articles stay out
     assert filters.until is None  # the caller's filters are not changed
     only, _ = apply_question_dates("What happened yesterday?", None, AS_OF)
     assert only.undated  # dates read from the question keep articles whose date is unknown
+
+
+@pytest.mark.parametrize(
+    ("question", "since", "until"),
+    [
+        # last year's figures are published this year: the period bounds the published dates from below
+        ("Which airport was the worst for delays last year?", date(2023, 1, 1), None),
+        ("Which team won the final on Sunday?", date(2024, 11, 10), None),
+        ("What did the Fed do in June 2024?", date(2024, 6, 1), None),
+        ("Rates before 2023-02-01?", None, date(2023, 1, 31)),  # an upper bound stays one
+    ],
+)
+def test_a_past_period_bounds_the_published_dates_from_below(question, since, until):
+    got, _ = apply_question_dates(
+        question, Filters(until=date(2024, 12, 31)) if until is None else None, AS_OF
+    )
+    assert got.since == since and got.until == (until or date(2024, 12, 31))  # the caller's bound stays
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Which animal was frozen 46,000 years ago?",
+        "Which city saw rents rise most compared to a year ago?",  # a baseline, not when it happened
+        "Are prices higher than last year?",
+    ],
+)
+def test_baselines_and_long_ago_are_no_dates(question):
+    assert read_dates(question, AS_OF)[2] == ""
 
 
 def test_without_dates_the_filters_are_unchanged():
