@@ -15,6 +15,8 @@ from langchain_core.embeddings import Embeddings
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
+pytest_plugins = ["tests.ui_app_helpers"]  # the test_ui_app_* fixtures, the seed store built once
+
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "data" / "sample"
 _WORD = re.compile(r"\w+")

@@ -19,7 +19,7 @@ from assistant.components import clear_components, get_components
 from ingest import store
 from ingest.pipeline import ingest_paths
 from newsdesk.errors import NewsdeskError
-from tests.test_faults import cli, free_port, start_chroma, stop, vector_index_ids
+from tests.faults_helpers import cli, free_port, start_chroma, stop, vector_index_ids
 from tests.test_ingest import ROOT, _assert_consistent, _records, _state, _write_jsonl
 
 pytestmark = pytest.mark.slow  # servers, subprocesses or the real model

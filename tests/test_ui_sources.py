@@ -7,7 +7,7 @@ import json
 import pytest
 
 from tests.conftest import WordOverlapEmbedder
-from tests.test_ui_app import app, env  # noqa: F401 - env is a fixture
+from tests.ui_app_helpers import app, env  # noqa: F401 - env is a fixture
 
 TITLES = [
     "'Blonde': Ana de Armas plays Marilyn Monroe",
