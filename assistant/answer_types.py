@@ -36,6 +36,12 @@ _AUX = re.compile(r"^(?:is|are|was|were|do|does|did|will|would|can|could|should|
 _ASKS = re.compile(r"\b(?:which|what|whose|who|whom|when|where|why|how)\b|\btrue or false\b|:$", re.I)
 _ASKING = re.compile(r"\b(?:which|what|whose)\s+((?:[\w'’-]+\s+){0,3}[\w'’-]+)", re.I)
 HEAD_STOP = set(["is", "are", "was", "were", "do", "does", "did", "will", "would", "can", "could", "should", "has", "have", "had", "its", "their", "his", "her", "the", "a", "an", "to", "of", "in", "on", "for", "at", "by", "with", "from", "that", "this", "these", "those", "it", "they", "he", "she", "we", "you", "recently", "just", "now", "also"])  # fmt: skip
+_STATEMENT = re.compile(
+    r"^what\s+(?:did|does|do|will|would|has|have|had|can|could|should)\s+(?:[\w'’.-]+\s+){0,6}?(?:say|said|tell|"
+    r"decide|rule|do|mean|show|find|reveal|suggest|claim|argue|want|propose|plan|think|believe|warn|promise|ask|"
+    r"demand|conclude|report|explain|learn|discover)(?:s|ed|ing)?\b|\bwhat\s+(?:has\s+|had\s+)?happen",
+    re.I,
+)
 _HOW = re.compile(r"\bhow\s+(many|much|long|old|far|big|high|low|large|tall|fast|often|deep|wide|heavy|small|"
                   r"few|soon|quickly)\b", re.I)  # fmt: skip
 
@@ -70,6 +76,8 @@ def question_type(question: str) -> str:
         return REASON
     if re.search(r"\bwhere\b", low):
         return PLACE
+    if _STATEMENT.search(q):  # "What did the court decide?", "What happened?": a statement or event, no name
+        return OTHER
     if head := _copula_head(q):  # "What is the federal minimum wage in the US?": the wage, a number
         return head
     if m := re.search(r"\bwhat\W*$", q, re.I):  # "...brought his tally of wins to what?": a head before it

@@ -53,6 +53,12 @@ _ANYWHERE_HINTS = (
     "object", "javascript", "browser", "not available", "follow", "@", "reach", "download", "notifications",
     "rights reserved", "tip?", "a version of this", "updated", ":",
 )  # fmt: skip
+# a link under an all-capitals label: "WHAT'S NEXT:Avalanche face busy summers", "NEW WEBB PHOTOS: NASA releases
+# ..." (a headline: no full stop at its end); not an event's listing ("WHERE: The Grand, 818 N. Market St.")
+_LABELLED_LINK = re.compile(
+    r"(?!(?:WHAT|WHERE|WHEN|WHO|TICKETS|COST|PRICE|ADMISSION|HOURS|INFO|DETAILS|DATES?|TIMES?|VENUE) ?:)"
+    r"[A-Z][A-Z'’&-]+(?: [A-Z][A-Z'’&-]*){0,4} ?:.*[^\s.!?\"”’)]"
+)
 _DURATION = re.compile(r"(?<![\d:])(?:\d{1,2}:)?\d{2}:[0-5]\d$")  # "01:15" ending a video teaser
 _TIME_WORDS = re.compile(
     r"\b(?:at|by|until|till|from|to|before|after|around|about|since|between|and|or)\s+\S+$", re.I
@@ -67,6 +73,8 @@ def is_boilerplate(line: str) -> bool:
     if not text or len(text.split()) > _MAX_WORDS:
         return False
     if _WHOLE.fullmatch(text.rstrip(" .!:|")):
+        return True
+    if _LABELLED_LINK.fullmatch(text):
         return True
     folded = text.casefold()
     if any(h in folded for h in _ANYWHERE_HINTS) and _ANYWHERE.search(_BULLET.sub("", text)):

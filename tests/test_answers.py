@@ -44,6 +44,11 @@ from assistant.wordlists import is_news_outlet
         ("Why did the minister resign?", at.REASON),
         ("Did the Senate pass the bill?", at.YESNO),
         ("True or false: the rover landed on Mars.", at.YESNO),
+        ("What did the Supreme Court decide about Roe v. Wade?", at.OTHER),  # a statement, not a name
+        ("NASA released images. What did the images show?", at.OTHER),
+        ("The debate was cut short when what happened?", at.OTHER),
+        ("What did Apple unveil this week?", at.NAME),  # a thing with a name
+        ("What has the budget been dubbed?", at.NAME),
     ],
 )
 def test_question_types(question, kind):

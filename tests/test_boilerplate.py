@@ -33,6 +33,8 @@ JUNK = [
     "Follow Jordan Mendoza on Twitter: @jordan_mendoza5.",
     "Purchases you make through our links may earn us a commission.",
     "This story has been updated with additional reporting.",
+    "WHAT'S NEXT:Stanley Cup champion Avalanche, Lightning face busy summers",
+    "NEW WEBB PHOTOS: NASA releases 'sharpest' images of the universe",
 ]
 REAL = [
     "The Fed raised rates by three-quarters of a percentage point on Wednesday.",
@@ -47,6 +49,8 @@ REAL = [
     "Xi visit?",
     "Advertising revenue fell 8% in the second quarter, the company said.",
     "The legislation, which is sponsored by Rep. Lucy McBath, would allow family members to petition.",
+    "TRUMP: We will win.",  # a transcript's line ends its sentence
+    "WHERE: The Grand, 818 N. Market St., Wilmington",  # an event's listing
 ]
 
 
