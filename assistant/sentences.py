@@ -20,6 +20,7 @@ from assistant.dates import days_before, is_current, year_drift
 from assistant.short import nearness
 from assistant.terms import content_terms, names, overlap, term_set, with_variants
 from assistant.trees import probabilities
+from ingest.boilerplate import credit_end, is_boilerplate
 from ingest.chunk import split_sentences
 
 _LETTERS = re.compile(r"[A-Za-z]{2}")
@@ -63,6 +64,7 @@ def passage_parts(text: str) -> tuple[Part, ...]:
     """The usable sentences of a passage's text: long enough, with letters, not a teaser or navigation line."""
     out = []
     for s, e in split_sentences(text):
+        s += credit_end(text[s:e])  # "Noah Berger/AP A firefighter ...": the caption, not its credit
         raw = text[s:e]
         if len(raw) < 25 or not _LETTERS.search(raw) or not is_reporting(raw):
             continue
@@ -128,8 +130,6 @@ def tidy(text: str) -> str:
 def is_reporting(text: str) -> bool:
     """False for teasers, navigation, calls to action, video lengths, ads and newsletter lines that slipped
     through ingest (the same rules as ingest's)."""
-    from ingest.boilerplate import is_boilerplate
-
     return not is_boilerplate(text.strip())
 
 

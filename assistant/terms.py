@@ -6,6 +6,7 @@ import functools
 import re
 
 _WORD = re.compile(r"[A-Za-z0-9][\w'’.-]*[A-Za-z0-9]|[A-Za-z0-9]")
+_DOTTED = re.compile(r"(?:[a-z]\.)+[a-z]")  # an acronym with dots: "u.s", "u.k"
 _NAME = re.compile(r"\b[A-Z][\w’'-]*[A-Za-z](?:\s+(?:[A-Z][\w’'-]*[A-Za-z]|of|de|al|bin|von|van)){0,3}\b")
 _STOP_WORDS = """a an and are as at be been being but by can could did do does doing done for from had has have having he her
     here hers him his how i if in into is it its itself just may me might more most much must my no nor not now of
@@ -28,12 +29,13 @@ def _stemmer():
 
 
 def words(text: str) -> list[str]:
-    """Lower-cased word tokens with trailing possessives and dots removed."""
+    """Lower-cased word tokens with trailing possessives and dots removed ("U.S." is "us")."""
     out = []
     for w in _WORD.findall(text):
         w = w.lower().replace("’", "'")
         w = w[:-2] if w.endswith("'s") else w
-        out.append(w.strip(".'-"))
+        w = w.strip(".'-")
+        out.append(w.replace(".", "") if _DOTTED.fullmatch(w) else w)  # "U.S." is "us", as "US" is
     return [w for w in out if w]
 
 

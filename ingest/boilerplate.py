@@ -88,6 +88,21 @@ def is_boilerplate(line: str) -> bool:
     )
 
 
+# a photo's credit before its caption: "Noah Berger/AP", "David McNew/AFP/Getty Images"
+_CREDIT = re.compile(
+    r"(?:[A-Z][\w.'’-]*\s+){1,3}[A-Z][\w.'’-]*(?:\s*/\s*(?:AP|Getty Images|Getty|Reuters|AFP|EPA(?:-EFE)?|Bloomberg|"
+    r"Shutterstock|NurPhoto|Sipa USA|Sipa|ZUMA Press|Zuma|POOL|Pool|Alamy|PA Images|PA|AAP|Xinhua|USA TODAY|"
+    r"USA TODAY Sports|SOPA Images|LightRocket|Anadolu Agency|Anadolu|Redux|The New York Times|The Washington Post|"
+    r"CNN|dpa|picture alliance))+\s+"
+)
+
+
+def credit_end(text: str) -> int:
+    """Where a caption starts after its photo credit ("Noah Berger/AP A firefighter ..."); 0 when there is none."""
+    m = _CREDIT.match(text)
+    return m.end() if m else 0
+
+
 def drop_boilerplate(text: str) -> tuple[str, list[str]]:
     """The text without its boilerplate lines (paragraphs kept), and the lines removed."""
     kept, removed = [], []

@@ -14,7 +14,7 @@ from assistant.candidates import candidates
 from assistant.coverage import Coverage, holds, norm_text
 from assistant.eval import Question, answer_states, figures, run_eval, write_rows
 from assistant.extractive import choose, compose, merge_cards
-from assistant.sentences import Sentence, is_reporting
+from assistant.sentences import Sentence, is_reporting, passage_parts
 from assistant.types import Answer, Source
 from assistant.wordlists import is_news_outlet
 
@@ -180,6 +180,16 @@ def test_a_person_is_not_an_organisation_s_long_name():
 )
 def test_teasers_ads_and_calls_to_action_are_not_reporting(line):
     assert not is_reporting(line)
+
+
+def test_a_caption_loses_its_photo_credit():
+    text = "Noah Berger/AP A firefighter monitors a backfire in Mariposa County on Sunday. The AP said the fire spread overnight."
+    parts = passage_parts(text)
+    assert [p.text for p in parts] == [
+        "A firefighter monitors a backfire in Mariposa County on Sunday.",
+        "The AP said the fire spread overnight.",
+    ]
+    assert all(text[p.start : p.end] == p.text for p in parts)  # the card highlights the caption alone
 
 
 def test_reporting_lines_stay():
