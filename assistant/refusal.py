@@ -8,7 +8,7 @@ import re
 from datetime import date
 from importlib import resources
 
-from assistant.dates import days_before, years
+from assistant.dates import days_before, read_dates, years
 from assistant.sentences import probability
 from assistant.terms import content_terms, names, overlap, term_set, with_variants
 from assistant.trees import linear
@@ -28,13 +28,25 @@ def _numbers(text: str) -> set[str]:
     return {n.replace(",", "").rstrip(".") for n in _NUMBER.findall(text)}
 
 
+def _gap(passages: list, as_of: date | None) -> float:
+    """How much older than the as-of date the freshest dated passage is: 0 within a month, 1 at a year or more."""
+    days = [p.article.day for p in passages if p.article.day]
+    if as_of is None or not days:
+        return 0.0
+    return min(1.0, max(0.0, days_before(max(days), as_of) - 30) / 335)
+
+
 def _staleness(question: str, passages: list, as_of: date | None) -> float:
     """For a question about recent events, how much older than its date the freshest passage is (0..1)."""
-    days = [p.article.day for p in passages if p.article.day]
-    if as_of is None or not days or not _CUE.search(question):
+    return _gap(passages, as_of) if _CUE.search(question) else 0.0
+
+
+def _unprompted_gap(question: str, passages: list, as_of: date | None) -> float:
+    """For a question that names no time of its own, how much older than its date the freshest passage is (0..1):
+    a news question asks about the news of its day."""
+    if as_of is None or read_dates(question, as_of)[2] or any(y < as_of.year for y in years(question)):
         return 0.0
-    gap = days_before(max(days), as_of)
-    return min(1.0, max(0.0, gap - 30) / 335)
+    return _gap(passages, as_of)
 
 
 def _bigrams(terms: list[str]) -> set[tuple[str, str]]:
@@ -86,6 +98,7 @@ def features(
         "numbers_found": len(numbers & passage_numbers) / len(numbers) if numbers else 1.0,
         "covering_articles": sum(1 for v in spread if v >= 0.5) / 10,
         "stale": _staleness(question or query, top, as_of),
+        "stale_any": _unprompted_gap(question or query, retrieval.passages, as_of),
         "best_age": _best_age(question or query, sentences, as_of),
     }
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Answer quality on rtqa-dev: ingest its weekly batches, then `newsdesk eval` on its questions and off-corpus ones.
 
-Usage: python bench/answer.py [--set ../shared/bench/rtqa-dev] [--batches N] [--store DIR] [--rows FILE] [--fit]
+Usage: python bench/answer.py [--set ../shared/bench/rtqa-dev] [--batches N] [--store DIR] [--rows FILE]
 Questions are asked alone (no choices appended), as of their quiz date. The store (bench/out/store-N) is reused:
 re-running only ingests what changed. Prints a table and one JSON line.
 """
@@ -24,25 +24,6 @@ TARGETS = {"hit@5": (">=", 0.9), "answer_recall": (">=", 0.8), "refusal_rate": (
            "false_refusal_rate": ("<=", 0.05), "phantom_citations": ("<=", 0), "p50_ms": ("<=", 150)}  # fmt: skip
 
 
-def fit_refusal(rows: list[dict]) -> dict:
-    """Logistic-regression weights of the evidence features (answerable = 1, off-corpus = 0), by gradient descent."""
-    import numpy as np
-
-    names = sorted(rows[0]["features"])
-    x = np.array([[r["features"][n] for n in names] for r in rows], dtype=np.float64)
-    y = np.array([0.0 if r["offcorpus"] else 1.0 for r in rows])
-    w = np.zeros(len(names))
-    b = 0.0
-    balance = np.where(y == 1, 0.5 / max(y.mean(), 1e-9), 0.5 / max(1 - y.mean(), 1e-9))
-    balance = balance * np.array([r.get("weight", 1.0) for r in rows])
-    for _ in range(20000):
-        p = 1 / (1 + np.exp(-(x @ w + b)))
-        g = (p - y) * balance
-        w -= 0.5 * (x.T @ g / len(y) + 0.001 * w)
-        b -= 0.5 * g.mean()
-    return {"bias": round(float(b), 3), **{n: round(float(v), 3) for n, v in zip(names, w, strict=True)}}
-
-
 def main() -> None:
     """Ingest, evaluate, print the table and the JSON line."""
     ap = argparse.ArgumentParser(description=__doc__)
@@ -56,9 +37,6 @@ def main() -> None:
     ap.add_argument("--store", default="", help="store folder (default bench/out/store-N)")
     ap.add_argument("--k", type=int, default=10)
     ap.add_argument("--rows", default="", help="write per-question rows (JSONL) here")
-    ap.add_argument(
-        "--fit", action="store_true", help="also fit the refusal weights on these rows and print them"
-    )
     ap.add_argument("--recency-boost", type=float, default=None, help="NEWSDESK_RECENCY_BOOST for this run")
     args = ap.parse_args()
 
@@ -112,8 +90,6 @@ def main() -> None:
     Console().print(table)
     head = {"bench": "answer", "batches": label, "recency_boost": settings.recency_boost}
     print(json.dumps({**head, "ingest_s": round(ingest_s, 1), **figures}))
-    if args.fit:
-        print(json.dumps({"fitted_refusal_weights": fit_refusal(rows)}))
 
 
 if __name__ == "__main__":

@@ -238,30 +238,6 @@ def answer_figures(items: list[dict], refusal: dict, compose: dict, chooser: dic
             "strict_recall_unrefused_covered": mean(cov, "unrefused")}  # fmt: skip
 
 
-def fit_refusal(items: list[dict], cost: float) -> dict:
-    """Refusal weights: covered (1) against off-corpus (0); the bias moved to the cut that maximises refused
-    off-corpus share minus cost x refused covered share (printed as a curve)."""
-    import numpy as np
-
-    pool = [it for it in items if it["covered"] or it["q"].offcorpus]
-    names = sorted(pool[0]["features"])
-    x = np.array([[it["features"][n] for n in names] for it in pool])
-    y = np.array([1 if it["covered"] else 0 for it in pool])
-    w = _fit_lr(x, y, names, c=0.3)
-    z = x @ np.array([w[n] for n in names]) + w["bias"]
-    best = None
-    for cut in np.unique(z):
-        fr, off = float((z[y == 1] < cut).mean()), float((z[y == 0] < cut).mean())
-        if best is None or off - cost * fr > best[0]:
-            best = (off - cost * fr, float(cut), fr, off)
-    for q in (0.02, 0.05, 0.1, 0.15, 0.2, 0.3):
-        cut = float(np.quantile(z[y == 1], q))
-        print(f"  refusal curve: false refusals {q:.2f} -> off-corpus refused {(z[y == 0] < cut).mean():.3f}")
-    print(f"  chosen cut: false refusals {best[2]:.3f}, off-corpus refused {best[3]:.3f}")
-    w["bias"] = round(w["bias"] - best[1], 4)
-    return w
-
-
 def main() -> None:
     """Collect, fit, report, write."""
     ap = argparse.ArgumentParser(description=__doc__)
@@ -283,6 +259,7 @@ def main() -> None:
 
     from assistant.components import get_components
     from assistant.sentences import ranker
+    from bench.refusal_fit import fit_refusal
     from newsdesk.settings import Settings
 
     started = time.perf_counter()

@@ -1,0 +1,38 @@
+"""The refusal evidence's fit for bench/fit_answers.py: logistic regression, then the cut that trades refusals."""
+
+from __future__ import annotations
+
+# a not-covered question (no article of its batch holds the answer's text) counts as half a negative: some are
+# answered in other words, so it is weaker evidence of "not covered" than an off-corpus question
+NOT_COVERED_WEIGHT = 0.5
+
+
+def fit_refusal(items: list[dict], cost: float, not_covered: float = NOT_COVERED_WEIGHT) -> dict:
+    """Refusal weights: covered (1) against off-corpus and, weighted, not-covered questions (0), the two classes
+    weighing the same in total; the bias moved to the cut that maximises refused off-corpus share minus cost x
+    refused covered share (printed as a curve)."""
+    import numpy as np
+    from sklearn.linear_model import LogisticRegression
+
+    pool = [it for it in items if it["covered"] or it["q"].offcorpus or (not_covered and it["q"].answer)]
+    names = sorted(pool[0]["features"])
+    x = np.array([[it["features"][n] for n in names] for it in pool])
+    y = np.array([1 if it["covered"] else 0 for it in pool])
+    off = np.array([bool(it["q"].offcorpus) for it in pool])
+    weight = np.where(y == 1, 1.0, np.where(off, 1.0, not_covered))
+    weight[y == 1] *= weight[y == 0].sum() / (y == 1).sum()
+    lr = LogisticRegression(C=0.3, max_iter=2000).fit(x, y, sample_weight=weight)
+    w = {"bias": round(float(lr.intercept_[0]), 4), **{n: round(float(v), 4) for n, v in zip(names, lr.coef_[0], strict=True)}}  # fmt: skip
+    z = x @ np.array([w[n] for n in names]) + w["bias"]
+    cov, neg = z[y == 1], z[off]
+    best = None
+    for cut in np.unique(np.concatenate([cov, neg])):
+        fr, refused = float((cov < cut).mean()), float((neg < cut).mean())
+        if best is None or refused - cost * fr > best[0]:
+            best = (refused - cost * fr, float(cut), fr, refused)
+    for q in (0.02, 0.05, 0.1, 0.15, 0.2, 0.3):
+        cut = float(np.quantile(cov, q))
+        print(f"  refusal curve: false refusals {q:.2f} -> off-corpus refused {(neg < cut).mean():.3f}")
+    print(f"  chosen cut: false refusals {best[2]:.3f}, off-corpus refused {best[3]:.3f}")
+    w["bias"] = round(w["bias"] - best[1], 4)
+    return w
