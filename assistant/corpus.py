@@ -74,6 +74,13 @@ class Corpus:
         self._idf: dict[str, float] = {}
         self.n_docs = max(getattr(lexical_index, "n_docs", 0) or 0, 1)
 
+    def newest_up_to(self, as_of: date | None) -> int:
+        """The newest dated article's day (YYYYMMDD) on or before as_of (0 when none is dated)."""
+        days = self._days[self._days > 0]
+        if as_of is not None:
+            days = days[days <= day_number(as_of)]
+        return int(days.max()) if len(days) else 0
+
     def idf(self, term: str) -> float:
         """Inverse document frequency of a stemmed term over chunks (unknown terms get the highest)."""
         got = self._idf.get(term)

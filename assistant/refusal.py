@@ -41,12 +41,22 @@ def _staleness(question: str, passages: list, as_of: date | None) -> float:
     return _gap(passages, as_of) if _CUE.search(question) else 0.0
 
 
-def _unprompted_gap(question: str, passages: list, as_of: date | None) -> float:
-    """For a question that names no time of its own, how much older than its date the freshest passage is (0..1):
-    a news question asks about the news of its day."""
+def _store_lag(question: str, corpus, as_of: date | None) -> float:
+    """For a question that names no time of its own, how long before its date the stored articles stop (0 within a
+    month, 1 at a year or more): a news question asks about the news of its day, which such a store cannot hold
+    (an archive answered as of its newest article lags nothing)."""
     if as_of is None or read_dates(question, as_of)[2] or any(y < as_of.year for y in years(question)):
         return 0.0
-    return _gap(passages, as_of)
+    newest = corpus.newest_up_to(as_of)
+    return min(1.0, max(0.0, days_before(newest, as_of) - 30) / 335) if newest else 0.0
+
+
+def _undated_window(question: str, passages: list, as_of: date | None) -> float:
+    """1.0 when the question names a time of its own and no passage has a date: undated articles are kept under a
+    question's dates, so a window that only they pass holds no dated report of it."""
+    if as_of is None or not passages or any(p.article.day for p in passages):
+        return 0.0
+    return 1.0 if read_dates(question, as_of)[2] else 0.0
 
 
 def _bigrams(terms: list[str]) -> set[tuple[str, str]]:
@@ -98,7 +108,8 @@ def features(
         "numbers_found": len(numbers & passage_numbers) / len(numbers) if numbers else 1.0,
         "covering_articles": sum(1 for v in spread if v >= 0.5) / 10,
         "stale": _staleness(question or query, top, as_of),
-        "stale_any": _unprompted_gap(question or query, retrieval.passages, as_of),
+        "store_lag": _store_lag(question or query, corpus, as_of),
+        "undated_window": _undated_window(question or query, top, as_of),
         "best_age": _best_age(question or query, sentences, as_of),
     }
 

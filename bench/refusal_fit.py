@@ -9,8 +9,8 @@ NOT_COVERED_WEIGHT = 0.5
 
 def fit_refusal(items: list[dict], cost: float, not_covered: float = NOT_COVERED_WEIGHT) -> dict:
     """Refusal weights: covered (1) against off-corpus and, weighted, not-covered questions (0), the two classes
-    weighing the same in total; the bias moved to the cut that maximises refused off-corpus share minus cost x
-    refused covered share (printed as a curve)."""
+    weighing the same in total; the bias moved to the cut that maximises the refused share of those negatives
+    (weighted the same way) minus cost x the refused covered share (printed as a curve)."""
     import numpy as np
     from sklearn.linear_model import LogisticRegression
 
@@ -24,15 +24,15 @@ def fit_refusal(items: list[dict], cost: float, not_covered: float = NOT_COVERED
     lr = LogisticRegression(C=0.3, max_iter=2000).fit(x, y, sample_weight=weight)
     w = {"bias": round(float(lr.intercept_[0]), 4), **{n: round(float(v), 4) for n, v in zip(names, lr.coef_[0], strict=True)}}  # fmt: skip
     z = x @ np.array([w[n] for n in names]) + w["bias"]
-    cov, neg = z[y == 1], z[off]
+    cov, neg, nw = z[y == 1], z[y == 0], weight[y == 0]
     best = None
-    for cut in np.unique(np.concatenate([cov, neg])):
-        fr, refused = float((cov < cut).mean()), float((neg < cut).mean())
+    for cut in np.unique(z):
+        fr, refused = float((cov < cut).mean()), float(nw[neg < cut].sum() / nw.sum())
         if best is None or refused - cost * fr > best[0]:
-            best = (refused - cost * fr, float(cut), fr, refused)
+            best = (refused - cost * fr, float(cut), fr, float((z[off] < cut).mean()))
     for q in (0.02, 0.05, 0.1, 0.15, 0.2, 0.3):
         cut = float(np.quantile(cov, q))
-        print(f"  refusal curve: false refusals {q:.2f} -> off-corpus refused {(neg < cut).mean():.3f}")
+        print(f"  refusal curve: false refusals {q:.2f} -> off-corpus refused {(z[off] < cut).mean():.3f}")
     print(f"  chosen cut: false refusals {best[2]:.3f}, off-corpus refused {best[3]:.3f}")
     w["bias"] = round(w["bias"] - best[1], 4)
     return w

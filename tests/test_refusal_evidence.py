@@ -1,11 +1,11 @@
-"""The refusal evidence reads how old the passages are against the question's date."""
+"""The refusal evidence reads how old the store and the passages are against the question's date."""
 
 from __future__ import annotations
 
 from datetime import date
 from types import SimpleNamespace
 
-from assistant.refusal import _best_age, _unprompted_gap
+from assistant.refusal import _best_age, _store_lag, _undated_window
 from assistant.sentences import Sentence
 
 AS_OF = date(2025, 2, 14)
@@ -15,20 +15,39 @@ def _passages(*days: int) -> list:
     return [SimpleNamespace(article=SimpleNamespace(day=d)) for d in days]
 
 
-def test_a_question_naming_no_time_reads_how_old_the_freshest_passage_is():
-    old = _passages(20230105, 20231120)  # the freshest one is 15 months older than the question
-    assert _unprompted_gap("Which NFL team won the Super Bowl in New Orleans?", old, AS_OF) == 1.0
-    assert _unprompted_gap("Which NFL team won the Super Bowl?", _passages(20250210), AS_OF) == 0.0  # fresh
-    half = _unprompted_gap("Who won the Super Bowl?", _passages(20240730), AS_OF)
-    assert 0.4 < half < 0.6  # 199 days: (199 - 30) / 335
+class _Corpus:
+    """The newest article day up to an as-of date, as assistant.corpus.Corpus gives it."""
+
+    def __init__(self, *days: int):
+        self.days = days
+
+    def newest_up_to(self, as_of: date) -> int:
+        cut = as_of.year * 10000 + as_of.month * 100 + as_of.day
+        return max((d for d in self.days if 0 < d <= cut), default=0)
 
 
-def test_a_question_naming_its_own_time_is_not_read_against_its_date():
-    old = _passages(20230105)
-    assert _unprompted_gap("Who won the Super Bowl in 2023?", old, AS_OF) == 0.0
-    assert _unprompted_gap("What did the Fed do last year?", old, AS_OF) == 0.0
-    assert _unprompted_gap("Who won the Super Bowl?", _passages(0), AS_OF) == 0.0  # undated
-    assert _unprompted_gap("Who won the Super Bowl?", old, None) == 0.0
+def test_a_question_naming_no_time_reads_how_long_before_its_date_the_store_stops():
+    old = _Corpus(20230105, 20231120)  # the newest article is 15 months older than the question
+    assert _store_lag("Which NFL team won the Super Bowl in New Orleans?", old, AS_OF) == 1.0
+    live = _Corpus(20230105, 20250210)  # an old story in a store that reaches the question's week: no lag
+    assert _store_lag("What did Wang Yi say about the ties with Russia?", live, AS_OF) == 0.0
+    assert 0.4 < _store_lag("Who won the Super Bowl?", _Corpus(20240730), AS_OF) < 0.6  # (199 - 30) / 335
+    assert _store_lag("Who won?", _Corpus(20250301), AS_OF) == 0.0  # nothing dated up to the as-of date
+    assert _store_lag("Who won?", _Corpus(0), AS_OF) == 0.0  # an undated store says nothing
+
+
+def test_a_question_naming_its_own_time_is_not_read_against_the_store():
+    old = _Corpus(20230105)
+    assert _store_lag("Who won the Super Bowl in 2023?", old, AS_OF) == 0.0
+    assert _store_lag("What did the Fed do last year?", old, AS_OF) == 0.0
+    assert _store_lag("Who won the Super Bowl?", old, None) == 0.0
+
+
+def test_a_question_s_dates_that_only_undated_passages_pass_are_weak_evidence():
+    assert _undated_window("Which NBA star was traded this week?", _passages(0, 0), AS_OF) == 1.0
+    assert _undated_window("Which NBA star was traded this week?", _passages(0, 20250210), AS_OF) == 0.0
+    assert _undated_window("Which NBA star was traded?", _passages(0, 0), AS_OF) == 0.0  # no dates asked
+    assert _undated_window("Which NBA star was traded this week?", [], AS_OF) == 0.0
 
 
 def test_refusal_evidence_reads_the_best_sentences_article_age():
