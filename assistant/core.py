@@ -11,7 +11,7 @@ import numpy as np
 
 from assistant.citations import MarkerStream, Renumbering, split_answer, support_scores, supporting_span
 from assistant.components import get_components
-from assistant.dates import apply_question_dates, day_date, day_number, default_as_of, is_current
+from assistant.dates import apply_question_dates, day_date, day_number, default_as_of, is_current, lag_notice
 from assistant.disagree import reports_differ
 from assistant.extractive import compose
 from assistant.refusal import REFUSAL_TEXT, evidence, features
@@ -125,7 +125,10 @@ def stream_answer(
     engine = comps.engine(settings)
     explicit = _as_date(as_of)
     newest = day_date(corpus.newest)
-    today, notice = (explicit, "") if explicit else default_as_of(newest, date.today())
+    if explicit:  # a date past the store's newest article: said, since refusal reads that lag too
+        today, notice = explicit, lag_notice(day_date(corpus.newest_up_to(explicit)), explicit)
+    else:
+        today, notice = default_as_of(newest, date.today())
     standalone = engine.rewrite(question, history) if history else question
     g = gather(standalone, filters, settings, comps, corpus, today, explicit or today)
     used, found, sentences, feats, score = g.filters, g.found, g.sentences, g.features, g.score

@@ -177,6 +177,13 @@ def default_as_of(newest: date | None, today: date) -> tuple[date, str]:
     return today, ""
 
 
+def lag_notice(newest: date | None, as_of: date) -> str:
+    """The one-line notice when the newest article up to an as-of date is more than 30 days older ("" if not)."""
+    if newest and (as_of - newest).days > ARCHIVE_DAYS:
+        return f"The newest article up to {as_of.isoformat()} is from {newest.isoformat()}: later news is not in the articles."
+    return ""
+
+
 # a present tense that schedules ("ends Sunday", "takes effect Friday")
 _UPCOMING = re.compile(
     r"\b(?:ends|begins|starts|opens|closes|takes effect|kicks off|returns|arrives|(?:is|are) (?:set|scheduled|due))"

@@ -115,6 +115,18 @@ def test_date_filters_explicit_and_from_the_question(seed_settings):
 
 
 @pytest.mark.slow
+def test_an_as_of_date_past_the_store_is_said_and_weighs_against_answering(seed_settings):
+    a = answer("How far did the rial fall?", settings=seed_settings, as_of="2026-06-01")
+    assert (
+        a.notice
+        == "The newest article up to 2026-06-01 is from 2024-11-06: later news is not in the articles."
+    )
+    assert a.evidence_features["store_lag"] == 1.0 and a.refused  # 19 months with nothing newer
+    near = answer("How far did the rial fall?", settings=seed_settings, as_of="2024-11-20")
+    assert near.notice == "" and near.evidence_features["store_lag"] == 0.0 and not near.refused
+
+
+@pytest.mark.slow
 def test_as_of_leaves_out_later_articles(seed_settings):
     a = answer("What did Mohajerani say about the election?", settings=seed_settings, as_of="2023-03-01")
     assert a.refused or all(s.published <= "2023-03-01" for s in a.sources)

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from assistant.components import get_components
-from assistant.dates import default_as_of, is_current, read_dates
+from assistant.dates import default_as_of, is_current, lag_notice, read_dates
 from assistant.disagree import numbers, reports_differ
 from assistant.types import Source
 from tests.test_retrieve import ARTICLES
@@ -68,6 +68,14 @@ def test_archive_default_is_the_newest_article_with_a_notice():
     )
     assert default_as_of(date(2026, 11, 20), today) == (today, "")
     assert default_as_of(None, today) == (today, "")
+
+
+def test_an_as_of_date_past_the_newest_article_is_said():
+    assert lag_notice(date(2023, 12, 22), date(2025, 2, 14)) == (
+        "The newest article up to 2025-02-14 is from 2023-12-22: later news is not in the articles."
+    )
+    assert lag_notice(date(2025, 2, 1), date(2025, 2, 14)) == ""  # within a month
+    assert lag_notice(None, date(2025, 2, 14)) == ""
 
 
 def test_current_events_cues():

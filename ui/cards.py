@@ -15,6 +15,8 @@ def show_answer(answer, key: str, settings) -> None:
             render.escape_md(answer.text) or "The stored articles do not answer this question.",
             icon=":material/search_off:",
         )
+        if answer.notice:
+            st.caption(render.escape_md(answer.notice))
         st.caption(render.escape_md(f"{answer.engine_line or answer.engine}, {answer.seconds:.1f} s"))
         return
     st.markdown(render.answer_md(answer.text, {s.n for s in answer.sources}))
@@ -28,6 +30,8 @@ def show_answer(answer, key: str, settings) -> None:
     count = (
         f"{len(answer.sources)} source{'s' if len(answer.sources) != 1 else ''} · " if answer.sources else ""
     )
+    if answer.notice:
+        st.caption(render.escape_md(answer.notice))
     st.caption(count + render.escape_md(f"{answer.engine_line or answer.engine}, {answer.seconds:.1f} s"))
     for source in answer.sources:
         show_source(source, f"{key}-{source.n}", settings)
