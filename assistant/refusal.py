@@ -28,12 +28,15 @@ def _numbers(text: str) -> set[str]:
     return {n.replace(",", "").rstrip(".") for n in _NUMBER.findall(text)}
 
 
+def _age_share(day: int, as_of: date) -> float:
+    """How long before as_of a YYYYMMDD day lies: 0 within a month, 1 at a year or more."""
+    return min(1.0, max(0.0, days_before(day, as_of) - 30) / 335)
+
+
 def _gap(passages: list, as_of: date | None) -> float:
-    """How much older than the as-of date the freshest dated passage is: 0 within a month, 1 at a year or more."""
+    """How much older than the as-of date the freshest dated passage is (0..1)."""
     days = [p.article.day for p in passages if p.article.day]
-    if as_of is None or not days:
-        return 0.0
-    return min(1.0, max(0.0, days_before(max(days), as_of) - 30) / 335)
+    return _age_share(max(days), as_of) if as_of is not None and days else 0.0
 
 
 def _staleness(question: str, passages: list, as_of: date | None) -> float:
@@ -48,7 +51,7 @@ def _store_lag(question: str, corpus, as_of: date | None) -> float:
     if as_of is None or read_dates(question, as_of)[2] or any(y < as_of.year for y in years(question)):
         return 0.0
     newest = corpus.newest_up_to(as_of)
-    return min(1.0, max(0.0, days_before(newest, as_of) - 30) / 335) if newest else 0.0
+    return _age_share(newest, as_of) if newest else 0.0
 
 
 def _undated_window(question: str, passages: list, as_of: date | None) -> float:
