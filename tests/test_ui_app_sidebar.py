@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 
 from tests.ui_app_helpers import QUESTION, app, ask
+from ui import render
 
 
 @pytest.mark.slow
@@ -64,3 +65,13 @@ def test_as_of_defaults_to_the_newest_article_of_an_archive_and_reaches_the_assi
     ask(at, "What happened at the bakery festival?")
     reply = at.session_state["messages"][-1]["answer"]
     assert seen[-1] == date(2023, 2, 21) and all(s.published <= "2023-02-21" for s in reply.sources)
+
+
+@pytest.mark.slow
+def test_an_as_of_date_past_the_newest_article_is_said_under_the_answer(seeded):
+    at = app()
+    at.date_input(key="as_of").set_value(date(2023, 6, 1)).run()
+    ask(at, QUESTION)
+    reply = at.session_state["messages"][-1]["answer"]
+    assert reply.notice.startswith("The newest article up to 2023-06-01 is from 2023-02-22")
+    assert any(c.value == render.escape_md(reply.notice) for c in at.caption)  # under the answer
