@@ -124,11 +124,10 @@ def stream_answer(
         corpus = comps.corpus()
     engine = comps.engine(settings)
     explicit = _as_date(as_of)
-    newest = day_date(corpus.newest)
     if explicit:  # a date past the store's newest article: said, since refusal reads that lag too
         today, notice = explicit, lag_notice(day_date(corpus.newest_up_to(explicit)), explicit)
     else:
-        today, notice = default_as_of(newest, date.today())
+        today, notice = default_as_of(day_date(corpus.newest), date.today())
     standalone = engine.rewrite(question, history) if history else question
     g = gather(standalone, filters, settings, comps, corpus, today, explicit or today)
     used, found, sentences, feats, score = g.filters, g.found, g.sentences, g.features, g.score

@@ -64,6 +64,7 @@ class Corpus:
         self._days = np.fromiter(
             (a.day for a in self.articles.values()), dtype=np.int64, count=len(self._ids)
         )
+        self._dated_days = np.sort(self._days[self._days > 0])
         codes: dict[str, int] = {}
         self._outlet_codes = codes
         self._outlets = np.fromiter(
@@ -76,10 +77,9 @@ class Corpus:
 
     def newest_up_to(self, as_of: date | None) -> int:
         """The newest dated article's day (YYYYMMDD) on or before as_of (0 when none is dated)."""
-        days = self._days[self._days > 0]
-        if as_of is not None:
-            days = days[days <= day_number(as_of)]
-        return int(days.max()) if len(days) else 0
+        days = self._dated_days
+        i = len(days) if as_of is None else int(np.searchsorted(days, day_number(as_of), side="right"))
+        return int(days[i - 1]) if i else 0
 
     def idf(self, term: str) -> float:
         """Inverse document frequency of a stemmed term over chunks (unknown terms get the highest)."""

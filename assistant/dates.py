@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+import functools
 import re
 from dataclasses import replace
 from datetime import date, timedelta
@@ -112,6 +113,7 @@ def _span(kind: str, g: dict, as_of: date) -> tuple[date | None, date | None]:
     return start, end
 
 
+@functools.lru_cache(maxsize=4096)  # the filters and two refusal features read the same question
 def read_dates(question: str, as_of: date) -> tuple[date | None, date | None, str, str]:
     """(since, until, the phrase, the question without it) for the first date expression in the question."""
     best = None

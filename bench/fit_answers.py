@@ -99,14 +99,6 @@ def score(items: list[dict], model: dict, comps) -> None:
         )
 
 
-def _fit_lr(x, y, names: list[str], c: float = 1.0) -> dict:
-    """Logistic regression weights (scikit-learn, classes balanced) as a dict."""
-    from sklearn.linear_model import LogisticRegression
-
-    lr = LogisticRegression(C=c, class_weight="balanced", max_iter=2000).fit(x, y)
-    return {"bias": round(float(lr.intercept_[0]), 4), **{n: round(float(w), 4) for n, w in zip(names, lr.coef_[0], strict=True)}}  # fmt: skip
-
-
 def _fit_trees(x, y, names: list[str]) -> dict:
     """Boosted trees (scikit-learn, classes balanced) exported as node lists that assistant.trees evaluates."""
     import numpy as np
@@ -153,7 +145,9 @@ def fit_stage(items: list[dict], stage: str, head: int | None = None, kind: str 
     x = np.array([[r.get(n, 0.0) for n in names] for r in rows])
     if kind == "trees":
         return _fit_trees(x, np.array(labels), names)
-    return _fit_lr(x, np.array(labels), names, c=0.5)
+    from bench.logistic import logistic_weights
+
+    return logistic_weights(x, np.array(labels), names, c=0.5, balanced=True)
 
 
 def fit_ranker(train: list[dict], model: dict, comps, kind: str, folds: int = FOLDS) -> dict:
@@ -200,10 +194,9 @@ def fit_candidates(items: list[dict], top: int = 8) -> dict:
             labels += right
     names = sorted(rows[0])
     x = np.array([[r[n] for n in names] for r in rows])
-    from sklearn.linear_model import LogisticRegression
+    from bench.logistic import logistic_weights
 
-    lr = LogisticRegression(C=1.0, max_iter=2000).fit(x, np.array(labels))
-    return {"bias": round(float(lr.intercept_[0]), 4), **{n: round(float(w), 4) for n, w in zip(names, lr.coef_[0], strict=True)}}  # fmt: skip
+    return logistic_weights(x, np.array(labels), names, c=1.0)
 
 
 def answer_figures(items: list[dict], refusal: dict, compose: dict, chooser: dict) -> dict:

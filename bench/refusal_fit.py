@@ -12,7 +12,8 @@ def fit_refusal(items: list[dict], cost: float, not_covered: float = NOT_COVERED
     weighing the same in total; the bias moved to the cut that maximises the refused share of those negatives
     (weighted the same way) minus cost x the refused covered share (printed as a curve)."""
     import numpy as np
-    from sklearn.linear_model import LogisticRegression
+
+    from bench.logistic import logistic_weights
 
     pool = [it for it in items if it["covered"] or it["q"].offcorpus or (not_covered and it["q"].answer)]
     names = sorted(pool[0]["features"])
@@ -21,8 +22,7 @@ def fit_refusal(items: list[dict], cost: float, not_covered: float = NOT_COVERED
     off = np.array([bool(it["q"].offcorpus) for it in pool])
     weight = np.where(y == 1, 1.0, np.where(off, 1.0, not_covered))
     weight[y == 1] *= weight[y == 0].sum() / (y == 1).sum()
-    lr = LogisticRegression(C=0.3, max_iter=2000).fit(x, y, sample_weight=weight)
-    w = {"bias": round(float(lr.intercept_[0]), 4), **{n: round(float(v), 4) for n, v in zip(names, lr.coef_[0], strict=True)}}  # fmt: skip
+    w = logistic_weights(x, y, names, c=0.3, sample_weight=weight)
     z = x @ np.array([w[n] for n in names]) + w["bias"]
     cov, neg, nw = z[y == 1], z[y == 0], weight[y == 0]
     best = None
