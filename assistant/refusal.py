@@ -10,7 +10,7 @@ from importlib import resources
 
 from assistant.dates import days_before, read_dates, years
 from assistant.sentences import probability
-from assistant.terms import content_terms, names, overlap, term_set, with_variants
+from assistant.terms import content_terms, names, overlap, rarest, term_set, with_variants
 from assistant.trees import linear
 
 REFUSAL_TEXT = "The ingested articles don't cover this."
@@ -83,7 +83,7 @@ def features(
     found = sum(1 for n in query_names if n.casefold() in joined)
     pairs = _bigrams(ordered)
     passage_pairs = set().union(*(_bigrams(content_terms(t)) for t in texts)) if texts else set()
-    rare = sorted(qterms, key=lambda t: -weights[t])[:3]
+    rare = rarest(qterms, weights)
     spread = [
         overlap(qterms, with_variants(term_set(f"{p.article.title} {p.text}")), weights)
         for p in retrieval.best[:10]

@@ -18,7 +18,7 @@ from assistant import answer_types as at
 from assistant.candidates import candidates
 from assistant.dates import days_before, is_current, year_drift
 from assistant.short import nearness
-from assistant.terms import content_terms, names, overlap, term_set, with_variants
+from assistant.terms import content_terms, names, overlap, rarest, term_set, with_variants
 from assistant.trees import probabilities
 from ingest.boilerplate import credit_end, is_boilerplate
 from ingest.chunk import split_sentences
@@ -140,7 +140,7 @@ def score_sentences(query: str, qvec: np.ndarray, passages: list, embedder, idf,
     kind = at.question_type(query)
     qterms = term_set(query)
     weights = {t: idf(t) for t in qterms}
-    rare = sorted(qterms, key=lambda t: -weights[t])[:3]
+    rare = rarest(qterms, weights)
     rare_set = frozenset(rare)
     defined = _defined_name(query)
     qnames = {n.casefold() for n in names(query)}

@@ -115,6 +115,11 @@ def has_term(term: str, text_terms: set[str]) -> bool:
     return term in text_terms or bool(_synonym_groups().get(term, frozenset()) & text_terms)
 
 
+def rarest(terms, weights: dict[str, float], n: int = 3) -> list[str]:
+    """The n terms of highest weight (idf), ties broken by the term, so every process picks the same ones."""
+    return sorted(terms, key=lambda t: (-weights[t], t))[:n]
+
+
 def overlap(query_terms: set[str], text_terms: set[str], weights: dict[str, float] | None = None) -> float:
     """Share of the query's terms (weighted) that the text holds, synonyms counting."""
     if not query_terms:

@@ -61,3 +61,13 @@ def test_refusal_evidence_reads_the_best_sentences_article_age():
         _best_age("Which carrier merged with Alaska Airlines?", old, as_of) == 0.0
     )  # not about recent events
     assert _best_age("Which carrier is merging with Alaska Airlines this week?", [], as_of) == 0.0
+
+
+def test_the_rarest_question_terms_are_the_same_whatever_the_set_order():
+    from assistant.terms import rarest
+
+    weights = {"fed": 2.0, "rate": 5.0, "hike": 5.0, "june": 5.0, "bank": 5.0}
+    got = {
+        tuple(rarest(order, weights)) for order in (list(weights), list(reversed(weights)), sorted(weights))
+    }
+    assert got == {("bank", "hike", "june")}  # four tie at 5.0: the first three by name, every time
