@@ -49,14 +49,29 @@ _HOW = re.compile(r"\bhow\s+(many|much|long|old|far|big|high|low|large|tall|fast
 @functools.lru_cache(maxsize=1024)
 def question_head(question: str) -> frozenset[str]:
     """Stems of the words after a question's last "which" / "what" ("which national park" -> nation, park)."""
+    return frozenset(stem(w) for w in _head_words(question))
+
+
+def _head_words(question: str) -> list[str]:
+    """The words after a question's last "which" / "what", lower case, without "'s", up to a stopword or verb."""
     found = list(_ASKING.finditer(question))
     out = []
     for word in found[-1].group(1).lower().split() if found else []:
         if word in STOP or word in HEAD_STOP or word.endswith("ed"):  # "which owner announced": a verb
             break
         if len(word) > 2:  # not "US", "UK"
-            out.append(stem(word.replace("’", "'").removesuffix("'s")))
-    return frozenset(out)
+            out.append(word.replace("’", "'").removesuffix("'s"))
+    return out
+
+
+_PLACE_CLASS = {"country": "country", "countries": "country", "nation": "country", "nations": "country",
+                "state": "state", "states": "state", "city": "city", "cities": "city", "capital": "city",
+                "continent": "continent"}  # fmt: skip
+
+
+def asked_place_class(question: str) -> str:
+    """The class of place a "which country / state / city" question asks for ("" when it names none)."""
+    return next((_PLACE_CLASS[w] for w in _head_words(question) if w in _PLACE_CLASS), "")
 
 
 def question_type(question: str) -> str:

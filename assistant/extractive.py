@@ -8,7 +8,7 @@ from assistant import answer_types as at
 from assistant.candidates import Candidate
 from assistant.dates import day_date, resolved_day, written_after
 from assistant.sentences import Sentence, embedded, probability, ranker
-from assistant.short import lead_short_answer
+from assistant.short import full_name, lead_short_answer
 
 
 @dataclass
@@ -115,7 +115,11 @@ def compose(
         if span is not None:
             offset = cards[article.id].offsets.get(lead.passage, 0)
             cards[article.id].answer_span = (offset + span[0], offset + span[1])
-        short = _with_day(cand, lead.text, article.day)
+        short = (
+            full_name(cand, lead, sentences)
+            if cand.kind == at.PERSON
+            else _with_day(cand, lead.text, article.day)
+        )
         pieces.append(f"{short} [{keys.index(article.id) + 1}].")
     for s, key in cited:
         pieces.append(f"{s.text} [{keys.index(key) + 1}]")

@@ -46,6 +46,7 @@ class Sentence:
     terms: frozenset = frozenset()
     candidates: list = field(default_factory=list)  # candidates.Candidate, spans in text
     features: dict = field(default_factory=dict)
+    title: str = ""  # its article's title
 
 
 @dataclass(frozen=True)
@@ -148,6 +149,7 @@ def score_sentences(query: str, qvec: np.ndarray, passages: list, embedder, idf,
     found: list[Sentence] = []
     for i, p in enumerate(passages):
         title_terms = with_variants(p.article.title_terms)
+        title = p.article.title or ""
         known = _age(p.article.day, as_of)
         age, undated = (known, 0.0) if known is not None else (0.0, 1.0)
         prev_ov = 0.0
@@ -187,7 +189,9 @@ def score_sentences(query: str, qvec: np.ndarray, passages: list, embedder, idf,
                 **{f"kind_{kind}_match": float(bool(cands))},
             }
             prev_ov = ov
-            found.append(Sentence(i, s, part.end, text, ov, terms=terms, candidates=cands, features=f))
+            found.append(
+                Sentence(i, s, part.end, text, ov, terms=terms, candidates=cands, features=f, title=title)
+            )
     if not found:
         return []
     _support(found, passages)

@@ -6,7 +6,8 @@ import re
 
 from assistant import answer_types as at
 from assistant.candidates import QUOTE_MARKS, Candidate, without_common_words
-from assistant.terms import stem, term_set
+from assistant.terms import names, stem, term_set
+from assistant.wordlists import place_classes
 
 _NEXT_WORDS = re.compile(r"\s+([a-z][\w-]*)(?:\s+([a-z][\w-]*))?")
 
@@ -23,16 +24,25 @@ def _head_words(sentence: str, cand, head: frozenset[str]) -> int:
     return n
 
 
+def in_title(phrase: str, title: str) -> bool:
+    """True when a title names the phrase (case aside)."""
+    return re.search(rf"(?<!\w){re.escape(phrase.casefold())}(?!\w)", title.casefold()) is not None
+
+
 def nearness(sentence: str, cands: list, qterms: frozenset) -> list[int]:
     """Per candidate: characters from its start to the nearest word of the question's terms (300 when none)."""
     anchors = [m.start() for m in re.finditer(r"[A-Za-z][\w'-]*", sentence) if term_set(m.group()) & qterms]
     return [min((abs(c.start - a) for a in anchors), default=300) for c in cands]
 
 
-def candidate_features(sentence: str, cands: list, question: str, others: list[str]) -> list[dict]:
-    """Per candidate: nearness to the question's words, order, shape and support by the other top sentences."""
+def candidate_features(
+    sentence: str, cands: list, question: str, others: list[str], title: str = ""
+) -> list[dict]:
+    """Per candidate: nearness to the question's words, order, shape, support by the other top sentences, and
+    whether its article's title names it."""
     rest = [t.casefold() for t in others]
     head = at.question_head(question)
+    place_class = at.asked_place_class(question)
     nears = nearness(sentence, cands, term_set(question))
     nearest = min(range(len(cands)), key=lambda j: (nears[j], j)) if cands else -1
     out = []
@@ -50,16 +60,20 @@ def candidate_features(sentence: str, cands: list, question: str, others: list[s
             "caps": float(c.text.isupper() and len(c.text) > 1),
             "support": min(sum(1 for t in rest if low in t), 3) / 3,
             "head": float(bool(head & term_set(c.text)) or _head_words(sentence, c, head) > 0),
+            "place_class": float(bool(place_class) and place_class in place_classes(c.text)),
+            "title": float(bool(title) and in_title(c.text, title)),
         })  # fmt: skip
     return out
 
 
-def choose_candidate(sentence: str, cands: list, question: str, others: list[str], weights: dict):
+def choose_candidate(
+    sentence: str, cands: list, question: str, others: list[str], weights: dict, title: str = ""
+):
     """The candidate the fitted weights rate highest (None when there is none), with the question's head words
     that follow it ("Lyme" + "disease")."""
     if not cands:
         return None
-    feats = candidate_features(sentence, cands, question, others)
+    feats = candidate_features(sentence, cands, question, others, title)
     score = [weights.get("bias", 0.0) + sum(weights.get(k, 0.0) * v for k, v in f.items()) for f in feats]
     best = cands[max(range(len(cands)), key=lambda i: (score[i], -i))]
     if n := _head_words(sentence, best, at.question_head(question)):
@@ -74,7 +88,7 @@ def short_answer(question: str, sentence, sentences: list, weights: dict, top: i
         return None
     others = [s.text for s in sentences[:top] if s is not sentence]
     cands = without_common_words(sentence.text, sentence.candidates)
-    return choose_candidate(sentence.text, cands, question, others, weights)
+    return choose_candidate(sentence.text, cands, question, others, weights, sentence.title)
 
 
 def lead_short_answer(question: str, chosen: list, sentences: list, weights: dict, top: int = 8):
@@ -84,3 +98,13 @@ def lead_short_answer(question: str, chosen: list, sentences: list, weights: dic
         if cand := short_answer(question, s, sentences, weights, top):
             return i, cand
     return 0, None
+
+
+def full_name(cand, lead, sentences: list, top: int = 8) -> str:
+    """A one-word person candidate as its article names it in full in its title or top sentences ("James" ->
+    "Lauren James"); the candidate's own text otherwise."""
+    if cand.kind != at.PERSON or " " in cand.text:
+        return cand.text
+    texts = [lead.title] + [s.text for s in sentences[:top] if s.title == lead.title]
+    longer = [n for t in texts for n in names(t) if 2 <= len(n.split()) <= 3 and n.split()[-1] == cand.text]
+    return max(longer, key=longer.count) if longer else cand.text

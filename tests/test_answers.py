@@ -269,7 +269,7 @@ def _one_passage_scored(embedder, text: str, query: str, as_of: date, idf: dict 
     from assistant.sentences import SentenceCache, score_sentences
 
     passage = SimpleNamespace(text=text, chunk_id="c1", start=0, dense_rank=1, bm25_rank=1, dense=0.5,
-                              article=SimpleNamespace(title_terms=frozenset(), day=0, story_id="s1"))  # fmt: skip
+                              article=SimpleNamespace(title="", title_terms=frozenset(), day=0, story_id="s1"))  # fmt: skip
     weights = idf or {}
     return score_sentences(query, np.asarray(embedder.embed_query(query)), [passage], embedder,
                            lambda t: weights.get(t, 1.0), SentenceCache(), as_of=as_of)  # fmt: skip
@@ -299,7 +299,7 @@ def test_sentence_features_tell_how_old_the_article_is_at_the_as_of_date(fake_em
         passages = [
             SimpleNamespace(text=f"Houston will host the Final Four at NRG Stadium, report {n}.", chunk_id=f"c{n}",
                             start=0, dense_rank=1, bm25_rank=1, dense=0.5,
-                            article=SimpleNamespace(title_terms=frozenset(), day=day, story_id=f"s{n}"))
+                            article=SimpleNamespace(title="", title_terms=frozenset(), day=day, story_id=f"s{n}"))
             for n, day in enumerate(days)
         ]  # fmt: skip
         qvec = np.asarray(fake_embedder.embed_query(query))

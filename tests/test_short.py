@@ -12,6 +12,7 @@ from assistant.sentences import Sentence, ranker
 from assistant.short import (
     candidate_features,
     choose_candidate,
+    full_name,
     lead_short_answer,
     short_answer,
 )
@@ -144,3 +145,46 @@ def test_the_first_chosen_sentence_with_a_typed_candidate_leads():
     assert (i, cand.text) == (1, "Colorado Avalanche")
     assert lead_short_answer(q, [restating], [restating], weights) == (0, None)
     assert short_answer(q, answering, [], weights).text == "Colorado Avalanche"
+
+
+@pytest.mark.parametrize(
+    ("question", "asked"),
+    [
+        ("Which state said yes to making abortion a constitutional right?", "state"),
+        ("Tim Scott is a Republican senator for which state?", "state"),
+        ("Which US state’s governor is pushing to ban vaccine mandates?", "state"),
+        ("Residents of which European capital are to vote on e-scooters?", "city"),
+        ("Which country announced it would fully reopen to tourists?", "country"),
+        ("Which national park closed its entrances?", ""),  # "national" is no nation
+        ("Who won the 2022 World Cup?", ""),
+    ],
+)
+def test_the_class_of_place_a_question_asks_for(question, asked):
+    assert at.asked_place_class(question) == asked
+
+
+def test_place_classes_and_the_candidate_features_that_read_them():
+    assert wordlists.place_classes("South Carolina") == {"state"}
+    assert wordlists.place_classes("Georgia") == {"country", "state"}
+    assert wordlists.place_classes("NORTH CHARLESTON") == {"city"}
+    assert wordlists.place_classes("the UK") == {"country"}
+    assert wordlists.place_classes("Tim Scott") == frozenset()
+    q = "Tim Scott announced his campaign this week. Scott is a Republican senator for which state?"
+    s = "Scott, who grew up in North Charleston, is the senator from South Carolina."
+    cands = candidates(s, at.PLACE, q)
+    assert [c.text for c in cands] == ["North Charleston", "South Carolina"]
+    feats = candidate_features(s, cands, q, [], title="tim scott of south carolina enters the race")
+    assert [f["place_class"] for f in feats] == [0.0, 1.0]
+    assert [f["title"] for f in feats] == [0.0, 1.0]
+    assert choose_candidate(s, cands, q, [], {"place_class": 2.0}).text == "South Carolina"
+
+
+def test_a_surname_short_answer_is_written_as_its_article_names_the_person():
+    q = "Which England player scored twice in Tuesday's 6-1 win against China?"
+    title = "Lauren James scores twice as England routs China 6-1 at the Women's World Cup"
+    lead = Sentence(0, 0, 60, "Hemp scored England's second, with James the provider again.", 0.0, title=title,
+                    candidates=candidates("Hemp scored England's second, with James the provider again.", at.PERSON, q))  # fmt: skip
+    james = next(c for c in lead.candidates if c.text == "James")
+    assert full_name(james, lead, [lead]) == "Lauren James"
+    other = Sentence(1, 0, 40, "LeBron James scored 40.", 0.0, title="Lakers win")
+    assert full_name(james, Sentence(0, 0, 1, "x", title="No names here"), [other]) == "James"
