@@ -117,7 +117,7 @@ def compose(
             cards[article.id].answer_span = (offset + span[0], offset + span[1])
         short = (
             full_name(cand, lead, sentences)
-            if cand.kind == at.PERSON
+            if cand.kind in (at.PERSON, at.ORG, at.NAME)
             else _with_day(cand, lead.text, article.day)
         )
         pieces.append(f"{short} [{keys.index(article.id) + 1}].")

@@ -7,8 +7,9 @@ import re
 from assistant import answer_types as at
 from assistant.candidates import QUOTE_MARKS, Candidate, without_common_words
 from assistant.terms import names, stem, term_set
-from assistant.wordlists import place_classes
+from assistant.wordlists import is_common_word, place_classes
 
+_NAME_WORD = re.compile(r"[A-Z][a-z]+$")  # "Lauren", not "PET", "NASA's", "of"
 _NEXT_WORDS = re.compile(r"\s+([a-z][\w-]*)(?:\s+([a-z][\w-]*))?")
 
 
@@ -101,10 +102,11 @@ def lead_short_answer(question: str, chosen: list, sentences: list, weights: dic
 
 
 def full_name(cand, lead, sentences: list, top: int = 8) -> str:
-    """A one-word person candidate as its article names it in full in its title or top sentences ("James" ->
-    "Lauren James"); the candidate's own text otherwise."""
-    if cand.kind != at.PERSON or " " in cand.text:
+    """A one-word name candidate (a person, an organisation, a thing) as its article names it in full in its title
+    or top sentences ("James" -> "Lauren James", "Bucks" -> "Milwaukee Bucks"); its own text otherwise."""
+    if cand.kind not in (at.PERSON, at.ORG, at.NAME) or not _NAME_WORD.match(cand.text):
         return cand.text
     texts = [lead.title] + [s.text for s in sentences[:top] if s.title == lead.title]
-    longer = [n for t in texts for n in names(t) if 2 <= len(n.split()) <= 3 and n.split()[-1] == cand.text]
+    longer = [n for t in texts for n in names(t) if 2 <= len(n.split()) <= 3 and n.split()[-1] == cand.text
+              and all(_NAME_WORD.match(w) and not is_common_word(w) for w in n.split()[:-1])]  # fmt: skip
     return max(longer, key=longer.count) if longer else cand.text

@@ -6,7 +6,7 @@ import pytest
 
 from assistant import answer_types as at
 from assistant import wordlists
-from assistant.candidates import candidates, without_common_words
+from assistant.candidates import Candidate, candidates, without_common_words
 from assistant.novelty import dateline_end, restates
 from assistant.sentences import Sentence, ranker
 from assistant.short import (
@@ -188,3 +188,28 @@ def test_a_surname_short_answer_is_written_as_its_article_names_the_person():
     assert full_name(james, lead, [lead]) == "Lauren James"
     other = Sentence(1, 0, 40, "LeBron James scored 40.", 0.0, title="Lakers win")
     assert full_name(james, Sentence(0, 0, 1, "x", title="No names here"), [other]) == "James"
+
+
+def test_a_one_word_team_is_written_in_full_and_a_place_is_not():
+    q = "Which NBA team was the first to get to 50 wins this season?"
+    text = "The Bucks became the first team to reach 50 wins."
+    lead = Sentence(0, 0, len(text), text, 0.0, title="Milwaukee Bucks clinch playoff spot",
+                    candidates=candidates(text, at.ORG, q))  # fmt: skip
+    bucks = next(c for c in lead.candidates if c.text == "Bucks")
+    assert full_name(bucks, lead, [lead]) == "Milwaukee Bucks"
+    place = Candidate(0, 5, "Paris", at.PLACE)
+    assert full_name(place, Sentence(0, 0, 5, "Paris", title="Paris Hilton visits"), []) == "Paris"
+
+
+@pytest.mark.parametrize(
+    ("word", "title"),
+    [
+        ("Sprite", "PET Sprite bottles go clear"),  # an acronym before it
+        ("Psyche", "NASA's Psyche launches"),  # a possessive
+        ("CEO", "Former Starbucks CEO testifies"),  # no name word
+        ("Oz", "The Wizard of Oz returns"),
+    ],
+)
+def test_a_one_word_name_keeps_its_own_text_when_the_longer_form_is_no_name(word, title):
+    lead = Sentence(0, 0, 10, f"{word} is here.", 0.0, title=title)
+    assert full_name(Candidate(0, len(word), word, at.NAME), lead, [lead]) == word
