@@ -50,7 +50,6 @@ class Corpus:
             if info.outlet and info.outlet not in self.stories.setdefault(info.story_id, []):
                 self.stories[info.story_id].append(info.outlet)
             self.story_members.setdefault(info.story_id, []).append(info.id)
-        self.newest = max((a.day for a in self.articles.values()), default=0)
         self._by_key = {article_key(aid): aid for aid in self.articles}  # chunk id prefix -> article id
         ids, vectors = [], []
         for row in catalog.signatures():  # (article id, story id, minhash, vector, ...)
@@ -65,6 +64,9 @@ class Corpus:
             (a.day for a in self.articles.values()), dtype=np.int64, count=len(self._ids)
         )
         self._dated_days = np.sort(self._days[self._days > 0])
+        self.newest = (
+            int(self._dated_days[-1]) if len(self._dated_days) else 0
+        )  # YYYYMMDD, 0 when none is dated
         codes: dict[str, int] = {}
         self._outlet_codes = codes
         self._outlets = np.fromiter(

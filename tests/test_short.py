@@ -131,9 +131,9 @@ def test_question_head_and_the_head_word_after_a_candidate():
     assert (best.text, s[best.start : best.end]) == ("Lyme disease", "Lyme disease")
 
 
-def _lead(text: str, question: str, score: float) -> Sentence:
+def _lead(text: str, question: str, score: float, title: str = "") -> Sentence:
     return Sentence(0, 0, len(text), text, 0.0, candidates=candidates(text, at.question_type(question), question),
-                    score=score)  # fmt: skip
+                    score=score, title=title)  # fmt: skip
 
 
 def test_the_first_chosen_sentence_with_a_typed_candidate_leads():
@@ -182,8 +182,7 @@ def test_place_classes_and_the_candidate_features_that_read_them():
 def test_a_surname_short_answer_is_written_as_its_article_names_the_person():
     q = "Which England player scored twice in Tuesday's 6-1 win against China?"
     title = "Lauren James scores twice as England routs China 6-1 at the Women's World Cup"
-    lead = Sentence(0, 0, 60, "Hemp scored England's second, with James the provider again.", 0.0, title=title,
-                    candidates=candidates("Hemp scored England's second, with James the provider again.", at.PERSON, q))  # fmt: skip
+    lead = _lead("Hemp scored England's second, with James the provider again.", q, 0.0, title)
     james = next(c for c in lead.candidates if c.text == "James")
     assert full_name(james, lead, [lead]) == "Lauren James"
     other = Sentence(1, 0, 40, "LeBron James scored 40.", 0.0, title="Lakers win")
@@ -193,8 +192,7 @@ def test_a_surname_short_answer_is_written_as_its_article_names_the_person():
 def test_a_one_word_team_is_written_in_full_and_a_place_is_not():
     q = "Which NBA team was the first to get to 50 wins this season?"
     text = "The Bucks became the first team to reach 50 wins."
-    lead = Sentence(0, 0, len(text), text, 0.0, title="Milwaukee Bucks clinch playoff spot",
-                    candidates=candidates(text, at.ORG, q))  # fmt: skip
+    lead = _lead(text, q, 0.0, "Milwaukee Bucks clinch playoff spot")
     bucks = next(c for c in lead.candidates if c.text == "Bucks")
     assert full_name(bucks, lead, [lead]) == "Milwaukee Bucks"
     place = Candidate(0, 5, "Paris", at.PLACE)
