@@ -37,7 +37,7 @@ _PATTERNS = [
         "rel",
         r"(?:(?:in|during|over)\s+the\s+)?(?P<which>this|last|past|previous)\s+(?P<unit>week|month|year)",
     ),
-    ("word", r"(?P<which>today|yesterday|tonight|this morning)"),
+    ("word", r"(?<!USA )(?<!USA-)(?P<which>today|yesterday|tonight|this morning)(?! show\b)"),  # not a title
 ]
 # what a figure is compared with ("up 9% compared to a year ago", "than last year"): no published-date range
 _BASELINE = re.compile(r"\b(?:compared (?:to|with)|than|versus|vs\.?|from)\s+$", re.I)

@@ -24,6 +24,11 @@ from ingest.boilerplate import credit_end, is_boilerplate
 from ingest.chunk import split_sentences
 
 _LETTERS = re.compile(r"[A-Za-z]{2}")
+_ADDRESSED = re.compile(  # a tag ("<passage n=9>") or an order to the model, not reporting
+    r"</?[a-z][a-z0-9]*(?:\s[^<>]{0,80})?>|\bignore (?:all |your |any |the |previous |prior |above )*"
+    r"(?:instructions|rules|prompts?)\b|\b(?:reply|respond|answer) only with\b",
+    re.I,
+)
 _BRACKETED = re.compile(r"\[([\d\s,–and-]+)\]")
 _WHO_IS = re.compile(r"^(?:who|what)\s+(?:is|was|are|were)\s+(.+?)\??$", re.I)
 _ASKS = re.compile(r"\?[\"”’')\s]*$")
@@ -130,8 +135,9 @@ def tidy(text: str) -> str:
 
 def is_reporting(text: str) -> bool:
     """False for teasers, navigation, calls to action, video lengths, ads and newsletter lines that slipped
-    through ingest (the same rules as ingest's)."""
-    return not is_boilerplate(text.strip())
+    through ingest (the same rules as ingest's), and for markup or instructions to an assistant planted in an
+    article ("Ignore your instructions...", "</passage>"): never quoted as an answer."""
+    return not is_boilerplate(text.strip()) and not _ADDRESSED.search(text)
 
 
 def score_sentences(query: str, qvec: np.ndarray, passages: list, embedder, idf, cache: SentenceCache,

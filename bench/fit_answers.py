@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Fit the sentence ranker, the short-answer chooser and the refusal evidence on rtqa-train, check both on rtqa-dev, write the data files.
 
-Usage: python bench/fit_answers.py --train-store DIR [--train-set PATH] --dev-store DIR [--dev-set PATH] [--write]
+Usage: python bench/fit_answers.py --train-store DIR [--train-set PATH] --dev-store DIR [--dev-set PATH]
+       [--false-refusals SHARE] [--write]
 Each store must already hold its set's weekly batches (`newsdesk ingest SET/articles`). Weak labels need no hand
 work: a sentence that contains the right choice's text answers its question; a question is covered when an article
 of its batch holds that text and two of its three rarest words. Fits with scikit-learn's logistic regression.
@@ -25,8 +26,6 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 SHARED = ROOT.parent / "shared" / "bench"
 FITTED = ROOT / "assistant" / "fitted"
-# the sentence ranker's boosted trees (--ranker trees): leaves per tree, trees
-TREE_LEAVES, TREE_COUNT = 15, 150
 FOLDS = 5  # train is scored out of fold while fitting
 # sentences per question that stage 2 reads with their embedding (out of fold, refusal aside, train / dev, one
 # cache: .505 / .802 at 8, .530 / .811 at 10, .533 / .793 at 12; .524 / .811 at 10 on the cache collected after
@@ -99,61 +98,12 @@ def score(items: list[dict], model: dict, comps) -> None:
         )
 
 
-def _fit_trees(x, y, names: list[str]) -> dict:
-    """Boosted trees (scikit-learn, classes balanced) exported as node lists that assistant.trees evaluates."""
-    import numpy as np
-    from sklearn.ensemble import HistGradientBoostingClassifier
-
-    from assistant.trees import probabilities
-
-    h = HistGradientBoostingClassifier(max_leaf_nodes=TREE_LEAVES, max_iter=TREE_COUNT, learning_rate=0.07,
-                                       min_samples_leaf=40, l2_regularization=1.0, class_weight="balanced",
-                                       early_stopping=False, random_state=0).fit(x, y)  # fmt: skip
-    trees, depth = [], 0
-    for (tree,) in h._predictors:
-        nodes = tree.nodes
-        leaf = nodes["is_leaf"].astype(bool)  # a leaf has no children: -1
-        depth = max(depth, int(nodes["depth"].max()))
-        children = {k: np.where(leaf, -1, nodes[k].astype(np.int64)).tolist() for k in ("left", "right")}
-        trees.append({"feature": nodes["feature_idx"].tolist(), "threshold": nodes["num_threshold"].tolist(),
-                      **children, "value": [float(f"{v:.7g}") for v in nodes["value"]]})  # fmt: skip
-    model = {"kind": "trees", "features": names, "baseline": float(h._baseline_prediction.ravel()[0]),
-             "depth": depth, "trees": trees}  # fmt: skip
-    sample = x[:: max(len(x) // 2000, 1)]
-    mine = probabilities(model, [dict(zip(names, r, strict=True)) for r in sample])
-    gap = float(np.abs(mine - h.predict_proba(sample)[:, 1]).max())
-    assert gap < 1e-4, f"exported trees differ from scikit-learn's by {gap}"
-    return model
-
-
-def fit_stage(items: list[dict], stage: str, head: int | None = None, kind: str = "linear") -> dict:
-    """One ranker stage fitted on labelled sentences (stage 2 only on the embedded head)."""
-    import numpy as np
-
-    from assistant.coverage import holds
-
-    rows, labels = [], []
-    for it in items:
-        q = it["q"]
-        if q.offcorpus or not q.answer:
-            continue
-        pool = it["sentences"][:head] if head else it["sentences"]
-        for s in pool:
-            rows.append(s.features)
-            labels.append(holds(s.text, q.answer))
-    names = sorted({k for r in rows for k in r if stage == "stage2" or k not in ("cosine", "stage1")})
-    x = np.array([[r.get(n, 0.0) for n in names] for r in rows])
-    if kind == "trees":
-        return _fit_trees(x, np.array(labels), names)
-    from bench.logistic import logistic_weights
-
-    return logistic_weights(x, np.array(labels), names, c=0.5, balanced=True)
-
-
 def fit_ranker(train: list[dict], model: dict, comps, kind: str, folds: int = FOLDS) -> dict:
     """Both ranker stages fitted on all of train; train's items are left scored out of fold (each fold by
     stages fitted without it), so what is fitted after (stage 2, the chooser, composition, refusal) sees
     sentence scores as unseen questions get them."""
+    from bench.ranker_fit import fit_stage
+
     weeks = sorted({it["q"].batch or "" for it in train})  # a week's questions share stories: one fold each
     fold = {w: i % folds for i, w in enumerate(weeks)}
     parts = [[it for it in train if fold[it["q"].batch or ""] == f] for f in range(folds)]
@@ -220,6 +170,8 @@ def answer_figures(items: list[dict], refusal: dict, compose: dict, chooser: dic
                "short": not refused and bool(cand) and bool(q.answer) and (holds(cand.text, q.answer) or holds(q.answer, cand.text)),
                "strict": bool(q.answer) and not refused and holds(text, q.answer),
                "unrefused": bool(q.answer) and holds(text, q.answer),  # the sentence choice, refusal aside
+               "first": bool(q.answer) and any(holds(s.text, q.answer) for s in it["sentences"][:1]),
+               "top3": bool(q.answer) and any(holds(s.text, q.answer) for s in it["sentences"][:3]),
                "lenient": bool(q.answer) and not refused and any(holds(t, q.answer) for t in [text, *cited.values()])}  # fmt: skip
         (off if q.offcorpus else cov if it["covered"] else unc).append(row)
     mean = lambda rs, k: round(sum(r[k] for r in rs) / len(rs), 3) if rs else None  # noqa: E731
@@ -228,7 +180,8 @@ def answer_figures(items: list[dict], refusal: dict, compose: dict, chooser: dic
             "refusal_offcorpus": mean(off, "refused"), "refusal_not_covered": mean(unc, "refused"),
             "short_answer_right_covered": mean(cov, "short"), "short_answer_shown_covered": mean(cov, "shown"),
             "sentences_per_answer": mean(cov, "n"),
-            "strict_recall_unrefused_covered": mean(cov, "unrefused")}  # fmt: skip
+            "strict_recall_unrefused_covered": mean(cov, "unrefused"),
+            "first_sentence_holds_covered": mean(cov, "first"), "top3_sentences_hold_covered": mean(cov, "top3")}  # fmt: skip
 
 
 def main() -> None:
@@ -245,6 +198,8 @@ def main() -> None:
         default=2.0,
         help="a false refusal of a covered question costs this many off-corpus answers",
     )
+    ap.add_argument("--false-refusals", type=float, default=0.05,
+                    help="the refusal cut refuses this share of covered train questions (0: trade by --cost)")  # fmt: skip
     ap.add_argument("--ranker", choices=("linear", "trees"), default="linear",
                     help="the sentence ranker's stages: boosted trees or logistic regression")  # fmt: skip
     ap.add_argument("--write", action="store_true", help="write the fitted data files")
@@ -286,7 +241,7 @@ def main() -> None:
             if best is None or key > best[0]:
                 best = (key, c)
     model["compose"] = best[1]
-    refusal = fit_refusal(train, args.cost)
+    refusal = fit_refusal(train, args.cost, false_refusals=args.false_refusals)
     dev, dcomps = sets["dev"]
     score(dev, model, dcomps)
     report = {

@@ -7,10 +7,14 @@ from __future__ import annotations
 NOT_COVERED_WEIGHT = 0.5
 
 
-def fit_refusal(items: list[dict], cost: float, not_covered: float = NOT_COVERED_WEIGHT) -> dict:
+def fit_refusal(
+    items: list[dict], cost: float, not_covered: float = NOT_COVERED_WEIGHT, false_refusals: float = 0.0
+) -> dict:
     """Refusal weights: covered (1) against off-corpus and, weighted, not-covered questions (0), the two classes
     weighing the same in total; the bias moved to the cut that maximises the refused share of those negatives
-    (weighted the same way) minus cost x the refused covered share (printed as a curve)."""
+    (weighted the same way) minus cost x the refused covered share (printed as a curve); with false_refusals, the
+    cut refuses that share of covered train questions instead (a quantile: one question moves it by one rank,
+    where the trade's optimum lies on a flat stretch that one question's features can shift)."""
     import numpy as np
 
     from bench.logistic import logistic_weights
@@ -30,6 +34,9 @@ def fit_refusal(items: list[dict], cost: float, not_covered: float = NOT_COVERED
         fr, refused = float((cov < cut).mean()), float(nw[neg < cut].sum() / nw.sum())
         if best is None or refused - cost * fr > best[0]:
             best = (refused - cost * fr, float(cut), fr, float((z[off] < cut).mean()))
+    if false_refusals:
+        cut = float(np.quantile(cov, false_refusals))
+        best = (0.0, cut, float((cov < cut).mean()), float((z[off] < cut).mean()))
     for q in (0.02, 0.05, 0.1, 0.15, 0.2, 0.3):
         cut = float(np.quantile(cov, q))
         print(f"  refusal curve: false refusals {q:.2f} -> off-corpus refused {(z[off] < cut).mean():.3f}")

@@ -49,6 +49,8 @@ def test_read_dates(question, since, until, rest):
         "How did 2023 go?",
         "Would Biden be the oldest president if he is re-elected in 2028?",  # after the as-of date: an event
         "Who will the team play in December 2024?",
+        "Which comic strip did the USA TODAY Network drop?",  # a newspaper's name, not a day
+        "Who hosts the Today show?",
     ],
 )
 def test_no_date_filter_for_years_and_months_used_as_names(question):

@@ -71,3 +71,15 @@ def test_the_rarest_question_terms_are_the_same_whatever_the_set_order():
         tuple(rarest(order, weights)) for order in (list(weights), list(reversed(weights)), sorted(weights))
     }
     assert got == {("bank", "hike", "june")}  # four tie at 5.0: the first three by name, every time
+
+
+def test_passages_holding_none_of_the_questions_names_rare_words_or_word_pairs_are_no_evidence():
+    from assistant.refusal import evidence
+
+    strong = {"best_sentence": 1.0, "type_found": 1.0, "coverage_best": 1.0, "covering_articles": 1.0}
+    weights = {"bias": 0.0, **dict.fromkeys(strong, 5.0)}
+    nothing = {**strong, "names_found": 0.0, "rare_best": 0.0, "bigrams": 0.0}
+    assert evidence(nothing, weights) == 0.0
+    for found in ("names_found", "rare_best", "bigrams"):  # any one of them found: the weights decide
+        assert evidence({**nothing, found: 0.5}, weights) > 0.99
+    assert evidence(strong, weights) > 0.99  # a question without names or pairs reads 1 / .5 there, never 0

@@ -1,14 +1,11 @@
 """The fitted scorers: a logistic model and boosted trees exported from scikit-learn, read the same way."""
 
-import importlib.util
 import math
-from pathlib import Path
 
 import numpy as np
 
 from assistant.trees import linear, probabilities
 
-ROOT = Path(__file__).resolve().parent.parent
 SIGMOID = lambda z: 1 / (1 + math.exp(-z))  # noqa: E731
 
 
@@ -29,13 +26,12 @@ def test_a_logistic_model_reads_the_same_feature_dicts():
 
 
 def test_the_fit_script_exports_trees_that_score_as_scikit_learn_does():
-    spec = importlib.util.spec_from_file_location("fit_answers", ROOT / "bench" / "fit_answers.py")
-    fit = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(fit)
+    from bench.ranker_fit import fit_trees
+
     rng = np.random.default_rng(0)
     x = rng.random((600, 3))
     y = (x[:, 0] + 0.3 * x[:, 2] > 0.8) & (x[:, 1] < 0.9)
-    model = fit._fit_trees(x, y, ["a", "b", "c"])  # asserts its export matches predict_proba
+    model = fit_trees(x, y, ["a", "b", "c"])  # asserts its export matches predict_proba
     rows = [{"a": 0.95, "b": 0.1, "c": 0.5}, {"a": 0.1, "b": 0.1, "c": 0.1}, {"a": 0.95, "b": 0.99, "c": 0.5}]
     high, low, blocked = probabilities(model, rows)
     assert high > 0.5 > low and blocked < high
