@@ -137,11 +137,16 @@ def fitted_weights() -> dict[str, float]:
     return doc["weights"]
 
 
+def nothing_found(feats: dict[str, float]) -> bool:
+    """True when the top passages hold none of the question's names, rarest words or word pairs."""
+    return all(feats.get(k, 1.0) == 0.0 for k in ("names_found", "rare_best", "bigrams"))
+
+
 def evidence(feats: dict[str, float], weights: dict[str, float] | None = None) -> float:
     """The evidence score: a logistic function of the features; 0 when the top passages hold none of the
     question's names, rarest words or word pairs ("Who won the 2022 World Cup?" over articles that never name
     it), which no weighting of the other features can outvote."""
-    if all(feats.get(k, 1.0) == 0.0 for k in ("names_found", "rare_best", "bigrams")):
+    if nothing_found(feats):
         return 0.0
     w = weights or fitted_weights()
     return linear(w, feats)

@@ -198,7 +198,7 @@ def main() -> None:
         default=2.0,
         help="a false refusal of a covered question costs this many off-corpus answers",
     )
-    ap.add_argument("--false-refusals", type=float, default=0.05,
+    ap.add_argument("--false-refusals", type=float, default=0.0,
                     help="the refusal cut refuses this share of covered train questions (0: trade by --cost)")  # fmt: skip
     ap.add_argument("--ranker", choices=("linear", "trees"), default="linear",
                     help="the sentence ranker's stages: boosted trees or logistic regression")  # fmt: skip

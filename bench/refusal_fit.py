@@ -17,6 +17,7 @@ def fit_refusal(
     where the trade's optimum lies on a flat stretch that one question's features can shift)."""
     import numpy as np
 
+    from assistant.refusal import nothing_found
     from bench.logistic import logistic_weights
 
     pool = [it for it in items if it["covered"] or it["q"].offcorpus or (not_covered and it["q"].answer)]
@@ -28,18 +29,27 @@ def fit_refusal(
     weight[y == 1] *= weight[y == 0].sum() / (y == 1).sum()
     w = logistic_weights(x, y, names, c=0.3, sample_weight=weight)
     z = x @ np.array([w[n] for n in names]) + w["bias"]
+    z[[nothing_found(it["features"]) for it in pool]] = -np.inf  # refused whatever the cut
     cov, neg, nw = z[y == 1], z[y == 0], weight[y == 0]
     best = None
-    for cut in np.unique(z):
+    for cut in np.unique(z[np.isfinite(z)]):
         fr, refused = float((cov < cut).mean()), float(nw[neg < cut].sum() / nw.sum())
         if best is None or refused - cost * fr > best[0]:
             best = (refused - cost * fr, float(cut), fr, float((z[off] < cut).mean()))
     if false_refusals:
-        cut = float(np.quantile(cov, false_refusals))
+        cut = _share_cut(cov, false_refusals)
         best = (0.0, cut, float((cov < cut).mean()), float((z[off] < cut).mean()))
     for q in (0.02, 0.05, 0.1, 0.15, 0.2, 0.3):
-        cut = float(np.quantile(cov, q))
+        cut = _share_cut(cov, q)
         print(f"  refusal curve: false refusals {q:.2f} -> off-corpus refused {(z[off] < cut).mean():.3f}")
     print(f"  chosen cut: false refusals {best[2]:.3f}, off-corpus refused {best[3]:.3f}")
     w["bias"] = round(w["bias"] - best[1], 4)
     return w
+
+
+def _share_cut(scores, share: float) -> float:
+    """The cut under which at most that share of the scores lies (-inf ones, refused by rule, among them)."""
+    import numpy as np
+
+    ordered = np.sort(scores)
+    return float(ordered[min(int(share * len(ordered)), len(ordered) - 1)])

@@ -40,3 +40,22 @@ def test_the_refusal_cut_refuses_the_asked_share_of_covered_questions():
     assert np.mean([linear(weights, f) < 0.5 for f in covered]) != np.mean(
         [linear(traded, f) < 0.5 for f in covered]
     )
+
+
+def test_questions_refused_by_rule_count_in_the_asked_share():
+    from assistant.refusal import evidence
+    from bench.refusal_fit import fit_refusal
+
+    rng = np.random.default_rng(2)
+    items = _items(rng, 380, True, False, 2.0) + _items(rng, 200, False, True, -2.0)
+    blank = {"names_found": 0.0, "rare_best": 0.0, "bigrams": 0.0}
+    for it in _items(rng, 20, True, False, 2.0):  # covered, yet their passages name nothing of the question
+        it["features"] = {**it["features"], **blank}
+        items.append(it)
+    names = ["evidence", *blank]
+    for it in items:
+        it["features"] = {n: it["features"].get(n, 1.0) for n in names}
+    weights = fit_refusal(items, cost=2.0, false_refusals=0.08)
+    covered = [it["features"] for it in items if it["covered"]]
+    refused = np.mean([evidence(f, weights) < 0.5 for f in covered])
+    assert 0.07 <= refused <= 0.08  # the 20 (.05) and .03 more by the cut, not .08 more
