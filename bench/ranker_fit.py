@@ -37,7 +37,7 @@ def question_weights(labels: list[bool]) -> list[float]:
     """Sample weights of one question's sentences: its answering sentences share one unit (a question whose answer
     fills many sentences, "China" said throughout, counts no more than one whose answer one sentence holds); the
     others weigh 1 each. Out of fold, strict .562 / .793 train / dev against .533 / .811 unweighted, the answering
-    sentence first for .385 / .595 against .369 / .622"""
+    sentence first for .385 / .595 against .369 / .622."""
     positives = sum(labels)
     return [1.0 / positives if label else 1.0 for label in labels]
 
