@@ -31,14 +31,15 @@ def fit_refusal(
     z = x @ np.array([w[n] for n in names]) + w["bias"]
     z[[nothing_found(it["features"]) for it in pool]] = -np.inf  # refused whatever the cut
     cov, neg, nw = z[y == 1], z[y == 0], weight[y == 0]
-    best = None
-    for cut in np.unique(z[np.isfinite(z)]):
-        fr, refused = float((cov < cut).mean()), float(nw[neg < cut].sum() / nw.sum())
-        if best is None or refused - cost * fr > best[0]:
-            best = (refused - cost * fr, float(cut), fr, float((z[off] < cut).mean()))
     if false_refusals:
         cut = _share_cut(cov, false_refusals)
         best = (0.0, cut, float((cov < cut).mean()), float((z[off] < cut).mean()))
+    else:
+        best = None
+        for cut in np.unique(z[np.isfinite(z)]):
+            fr, refused = float((cov < cut).mean()), float(nw[neg < cut].sum() / nw.sum())
+            if best is None or refused - cost * fr > best[0]:
+                best = (refused - cost * fr, float(cut), fr, float((z[off] < cut).mean()))
     for q in (0.02, 0.05, 0.1, 0.15, 0.2, 0.3):
         cut = _share_cut(cov, q)
         print(f"  refusal curve: false refusals {q:.2f} -> off-corpus refused {(z[off] < cut).mean():.3f}")
