@@ -21,7 +21,8 @@ _HEADS = {
     "senator governor judge justice official artist rapper musician author writer director minister king queen "
     "prince princess coach founder executive comedian host celebrity journalist candidate lawmaker billionaire "
     "chef astronaut scientist general footballer golfer quarterback pitcher driver rider boxer wrestler tennis "
-    "chancellor mayor monarch premier speaker secretary spokesperson pilot model icon legend lawyer suspect",
+    "chancellor mayor monarch premier speaker secretary spokesperson pilot model icon legend lawyer suspect superstar "
+    "guest performer entertainer personality nominee",
     PLACE: "country city state nation continent region island town province county capital place location "
     "village territory mountain river ocean sea lake park airport neighborhood district border state's "
     "country's city's port volcano coast desert",
@@ -34,8 +35,13 @@ _HEAD_TYPE = {w: t for t, ws in _HEADS.items() for w in ws.split()}
 _HEAD_TYPE.update({w + "s": t for w, t in list(_HEAD_TYPE.items()) if not w.endswith("s")})
 _AUX = re.compile(r"^(?:is|are|was|were|do|does|did|will|would|can|could|should|has|have|had)\b", re.I)
 _ASKS = re.compile(r"\b(?:which|what|whose|who|whom|when|where|why|how)\b|\btrue or false\b|:$", re.I)
-_ASKING = re.compile(r"\b(?:which|what|whose)\s+((?:[\w'’-]+\s+){0,3}[\w'’-]+)", re.I)
-HEAD_STOP = set(["is", "are", "was", "were", "do", "does", "did", "will", "would", "can", "could", "should", "has", "have", "had", "its", "their", "his", "her", "the", "a", "an", "to", "of", "in", "on", "for", "at", "by", "with", "from", "that", "this", "these", "those", "it", "they", "he", "she", "we", "you", "recently", "just", "now", "also"])  # fmt: skip
+_ASKING = re.compile(  # "which national park", "how many US states": the words that name what is asked
+    r"\b(?:which|what|whose|how\s+(?:many|much))\s+((?:[\w'’-]+\s+){0,3}[\w'’-]+)", re.I
+)
+_SPAN_WORDS = {"day", "days", "week", "weeks", "month", "months", "year", "years"}  # "how many days": asked
+_DURATIONS = ("seconds", "minutes", "hours", "days", "weeks", "months", "years", "decades")
+_HOW_LONG = re.compile(r"\bhow\s+long\b", re.I)
+HEAD_STOP = set(["is", "are", "was", "were", "do", "does", "did", "will", "would", "can", "could", "should", "has", "have", "had", "its", "their", "his", "her", "the", "a", "an", "to", "of", "in", "on", "for", "at", "by", "with", "from", "that", "this", "these", "those", "it", "they", "he", "she", "we", "you", "recently", "just", "now", "also", "won", "win", "wins", "lost", "beat", "beats", "made", "took", "became", "got", "saw", "said", "says", "led", "hit", "set", "ran", "left", "broke", "held", "paid", "sold", "bought", "gave", "told", "met", "brought", "faces", "went", "came"])  # fmt: skip
 _STATEMENT = re.compile(
     r"^what\s+(?:did|does|do|will|would|has|have|had|can|could|should)\s+(?:[\w'’.-]+\s+){0,6}?(?:say|said|tell|"
     r"decide|rule|do|mean|show|find|reveal|suggest|claim|argue|want|propose|plan|think|believe|warn|promise|ask|"
@@ -48,16 +54,20 @@ _HOW = re.compile(r"\bhow\s+(many|much|long|old|far|big|high|low|large|tall|fast
 
 @functools.lru_cache(maxsize=1024)
 def question_head(question: str) -> frozenset[str]:
-    """Stems of the words after a question's last "which" / "what" ("which national park" -> nation, park)."""
+    """Stems of the words after a question's last "which" / "what" / "how many" ("which national park" -> nation,
+    park; "how many inches" -> inch; "how long" -> the units of time)."""
     return frozenset(stem(w) for w in _asked_words(question))
 
 
 def _asked_words(question: str) -> list[str]:
-    """The words after a question's last "which" / "what", lower case, without "'s", up to a stopword or verb."""
+    """The words after a question's last "which" / "what" / "how many", lower case, without "'s", up to a stopword
+    or verb."""
     found = list(_ASKING.finditer(question))
+    if not found and _HOW_LONG.search(question):  # "for how long?": a span of time
+        return list(_DURATIONS)
     out = []
     for word in found[-1].group(1).lower().split() if found else []:
-        if word in STOP or word in HEAD_STOP or word.endswith("ed"):  # "which owner announced": a verb
+        if (word in STOP and word not in _SPAN_WORDS) or word in HEAD_STOP or word.endswith("ed"):  # a verb
             break
         if len(word) > 2:  # not "US", "UK"
             out.append(word.replace("’", "'").removesuffix("'s"))

@@ -34,6 +34,10 @@ _TIME_UNIT = re.compile(r"\b(?:what|which)\s+(year|month|decade|century)\b", re.
 # "what percentage" questions: a share, not a count
 _SHARE_ASKED = re.compile(r"\bwhat\s+(?:percentage|percent|proportion)\b|\bhow\s+many\s+percent", re.I)
 _SHARE = re.compile(r"%|\bpercent|\bhalf\b|\bthirds?\b|\bquarters?\b", re.I)
+# "how long" questions: a span of time or a length, not a count ("22 people")
+_LONG_ASKED = re.compile(r"\bhow\s+long\b", re.I)
+_LONG = re.compile(r"\b(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?|centur(?:y|ies)|feet|foot|"
+                   r"miles?|meters?|metres?|kilometers?|kilometres?|km|inches|yards?)\b", re.I)  # fmt: skip
 _SPANS = {"day", "days", "week", "weeks", "month", "months", "year", "years"}  # "five years", not "five"
 _YEAR = re.compile(r"(?:1[6-9]|20)\d\d")  # a bare four-digit year ("records began in 1845") is no count
 _UNIT_SHAPES = {
@@ -240,6 +244,8 @@ def candidates(sentence: str, kind: str, question: str) -> list[Candidate]:
         found = [(s, s + len(t), t) for s, _, t in found if not _YEAR.fullmatch(t)]
         if _SHARE_ASKED.search(question):
             found = [x for x in found if _SHARE.search(x[2])]
+        elif _LONG_ASKED.search(question):
+            found = [x for x in found if _LONG.search(x[2])]
     elif kind == REASON:
         found = [(m.start(), m.end(), m.group()) for m in _REASON_RE.finditer(sentence)]
     elif kind in (PERSON, PLACE, ORG, NAME):

@@ -17,7 +17,7 @@ import numpy as np
 from assistant import answer_types as at
 from assistant.candidates import candidates
 from assistant.dates import days_before, is_current, year_drift
-from assistant.short import nearness
+from assistant.short import names_head, nearness
 from assistant.terms import content_terms, names, overlap, rarest, term_set, with_variants
 from assistant.trees import probabilities
 from ingest.boilerplate import credit_end, is_boilerplate
@@ -151,6 +151,7 @@ def score_sentences(query: str, qvec: np.ndarray, passages: list, embedder, idf,
     rare_set = frozenset(rare)
     defined = _defined_name(query)
     qnames = {n.casefold() for n in names(query)}
+    head = at.question_head(query)
     current = float(is_current(query))
     found: list[Sentence] = []
     for i, p in enumerate(passages):
@@ -174,6 +175,7 @@ def score_sentences(query: str, qvec: np.ndarray, passages: list, embedder, idf,
                 "type_match": float(bool(cands)),
                 "type_missing": float(kind not in (at.OTHER, at.YESNO) and not cands),
                 "type_count": min(len(cands), 3) / 3,
+                "head_match": float(any(names_head(text, c, head) for c in cands)),
                 "near": 1.0 - min(nearness(text, cands, rare_set), default=300) / 300 if cands else 0.0,
                 "restate": sum(1 for t in own if t in qterms) / len(own) if own else 1.0,
                 "novel_names": min(len(novel_names), 3) / 3,

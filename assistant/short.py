@@ -10,6 +10,8 @@ from assistant.terms import names, stem, term_set
 from assistant.wordlists import is_common_word, place_classes
 
 _NAME_WORD = re.compile(r"[A-Z][a-z]+$")  # "Lauren", not "PET", "NASA's", "of"
+_WORD = re.compile(r"[A-Za-z][\w-]*")
+_SCALES = {"million", "billion", "trillion", "thousand", "hundred", "percent", "point", "points", "bn", "m"}
 _NEXT_WORDS = re.compile(r"\s+([a-z][\w-]*)(?:\s+([a-z][\w-]*))?")
 
 
@@ -23,6 +25,32 @@ def _head_words(sentence: str, cand, head: frozenset[str]) -> int:
             break
         n += 1
     return n
+
+
+def names_head(sentence: str, cand, head: frozenset[str]) -> bool:
+    """True when the candidate or the words right after it name the question's head ("30 states", "Yellowstone
+    National Park", "13 days" for "how many states / which park / how many days")."""
+    if not head:
+        return False
+    return (
+        bool(head & term_set(cand.text))
+        or any(stem(w.lower()) in head for w in _WORD.findall(cand.text))
+        or _head_words(sentence, cand, head) > 0
+    )
+
+
+def _other_unit(cand, head: frozenset[str]) -> bool:
+    """True for a number whose unit word is not what the question counts ("96 dead" for "how many people")."""
+    words = cand.text.split()
+    unit = words[-1] if len(words) > 1 else ""
+    return (
+        bool(head)
+        and cand.kind == at.NUMBER
+        and unit.isalpha()
+        and unit.islower()
+        and unit not in _SCALES
+        and stem(unit) not in head
+    )
 
 
 def in_title(phrase: str, title: str) -> bool:
@@ -60,7 +88,8 @@ def candidate_features(
             "list": float(" and " in c.text or "," in c.text),
             "caps": float(c.text.isupper() and len(c.text) > 1),
             "support": min(sum(1 for t in rest if low in t), 3) / 3,
-            "head": float(bool(head & term_set(c.text)) or _head_words(sentence, c, head) > 0),
+            "head": float(names_head(sentence, c, head)),
+            "other_unit": float(_other_unit(c, head)),
             "place_class": float(bool(place_class) and place_class in place_classes(c.text)),
             "title": float(bool(title) and in_title(c.text, title)),
         })  # fmt: skip

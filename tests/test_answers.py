@@ -333,3 +333,8 @@ def test_sentence_feature_near_reads_how_close_a_candidate_sits_to_the_rare_ques
     near = {s.text.split()[0]: s.features["near"] for s in found}
     assert near["SAG-AFTRA"] > near["Talks"] > 0.0  # the name right after the union's, against one far off
     assert near["The"] == 0.0  # no person in it
+    text = (
+        "About 96 dead were found by Thursday. About 1,000 people are still unaccounted for, officials said."
+    )
+    found = _one_passage_scored(fake_embedder, text, "How many people are missing?", date(2023, 8, 18))
+    assert {s.text.split()[1]: s.features["head_match"] for s in found} == {"96": 0.0, "1,000": 1.0}

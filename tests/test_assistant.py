@@ -185,4 +185,8 @@ def test_components_load_once_per_store_and_engine(seed_settings):
     comps = get_components(seed_settings)
     assert get_components(seed_settings.model_copy(update={"top_k": 3, "refusal_threshold": 0.9})) is comps
     a = answer("When might Xi visit Moscow?", settings=seed_settings.model_copy(update={"top_k": 1}))
-    assert len(a.sources) == 1
+    assert a.text.startswith("April or early May") and not a.refused
+    strict = seed_settings.model_copy(
+        update={"refusal_threshold": 1.01}
+    )  # the same components, this call's settings
+    assert answer("When might Xi visit Moscow?", settings=strict).refused

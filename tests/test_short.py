@@ -131,6 +131,24 @@ def test_question_head_and_the_head_word_after_a_candidate():
     assert (best.text, s[best.start : best.end]) == ("Lyme disease", "Lyme disease")
 
 
+def test_how_many_names_what_is_counted_and_numbers_of_another_unit_are_marked():
+    assert at.question_head("About how many inches were measured in Central Park?") == {"inch"}
+    assert at.question_head("How many days was he able to evade law enforcement?") == {"day"}
+    assert at.question_head("How much have egg prices increased over the past year?") == frozenset()
+    assert at.question_head("Which team won the 2022 NHL Stanley Cup Finals?") == {"team"}  # "won": a verb
+    q = "The countries have been at war for how long?"
+    assert {"day", "month", "year"} <= at.question_head(q)
+    s = "A rocket strike killed 22 people, six months after the invasion began."
+    assert [c.text for c in candidates(s, at.question_type(q), q)] == ["six months"]  # a span, not a count
+    q = "How many people are still unaccounted for after the wildfires?"
+    s = "At least 96 dead have been found, and about 1,000 people are still unaccounted for, officials said."
+    cands = candidates(s, at.question_type(q), q)
+    assert [c.text for c in cands] == ["96 dead", "1,000 people"]
+    feats = candidate_features(s, cands, q, [])
+    assert [(f["head"], f["other_unit"]) for f in feats] == [(0.0, 1.0), (1.0, 0.0)]
+    assert choose_candidate(s, cands, q, [], {"head": 1.0, "other_unit": -1.0}).text == "1,000 people"
+
+
 def _lead(text: str, question: str, score: float, title: str = "") -> Sentence:
     return Sentence(0, 0, len(text), text, 0.0, candidates=candidates(text, at.question_type(question), question),
                     score=score, title=title)  # fmt: skip
