@@ -205,13 +205,21 @@ def _without_weekday(sentence: str, i: int, end: int) -> tuple[int, int]:
 
 
 _OPENERS = " \"“‘'(—–-"
+# words that open a sentence, never a name: "Since Sarina Wiegman took over" names "Sarina Wiegman"
+_OPENING_WORDS = frozenset({
+    "since", "despite", "as", "when", "after", "before", "meanwhile", "but", "and", "while", "although", "though",
+    "if", "so", "then", "now", "here", "during", "with", "without", "like", "for", "in", "on", "at", "by", "from",
+    "until", "unless", "because", "once", "yet", "still", "also", "however", "instead", "under", "amid", "among",
+    "between", "over", "through", "against", "following"
+})  # fmt: skip
 QUOTE_MARKS = "“”\"‘’'"
 
 
 def without_common_words(sentence: str, cands: list[Candidate]) -> list[Candidate]:
     """Name candidates less the sentence-initial ones made only of words news text writes in lower case
     mid-sentence ("Overall, ...", "Scientists have ...", "Here's how ..."); a longer name ("Major League
-    Soccer", "Federal Reserve") stays whole, and so does a quoted title."""
+    Soccer", "Federal Reserve") stays whole, and so does a quoted title; a name run that starts with a sentence's
+    opening word loses it ("Since Sarina Wiegman" names "Sarina Wiegman")."""
     lead, out = dateline_end(sentence), []
     for c in cands:
         before = sentence[: c.start].rstrip(_OPENERS)  # "...delayed?:Here's what": a sentence start too
@@ -225,6 +233,9 @@ def without_common_words(sentence: str, cands: list[Candidate]) -> list[Candidat
             and all(map(is_common_word, c.text.split()))
         ):
             continue
+        first, _, rest = c.text.partition(" ")
+        if initial and not quoted and first.lower() in _OPENING_WORDS and rest[:1].isupper():
+            c = Candidate(c.end - len(rest), c.end, rest, c.kind)
         out.append(c)
     return out
 

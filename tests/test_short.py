@@ -105,6 +105,12 @@ def test_the_fitted_chooser_weights_ship_with_the_ranker():
             "Which remake got a trailer?",
             ["The Little Mermaid", "Little Mermaid"],
         ),
+        (
+            "Since Sarina Wiegman took over, England have not lost.",
+            at.PERSON,
+            "Who coaches the team?",
+            ["Sarina Wiegman"],
+        ),
     ],
 )
 def test_a_sentence_initial_common_word_is_no_name(sentence, kind, question, expected):
