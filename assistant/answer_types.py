@@ -38,7 +38,9 @@ _ASKS = re.compile(r"\b(?:which|what|whose|who|whom|when|where|why|how)\b|\btrue
 _ASKING = re.compile(  # "which national park", "how many US states": the words that name what is asked
     r"\b(?:which|what|whose|how\s+(?:many|much))\s+((?:[\w'’-]+\s+){0,3}[\w'’-]+)", re.I
 )
-_SPAN_WORDS = {"day", "days", "week", "weeks", "month", "months", "year", "years"}  # "how many days": asked
+SPAN_WORDS = frozenset(
+    {"day", "days", "week", "weeks", "month", "months", "year", "years"}
+)  # stopwords, but asked
 _DURATIONS = ("seconds", "minutes", "hours", "days", "weeks", "months", "years", "decades")
 _HOW_LONG = re.compile(r"\bhow\s+long\b", re.I)
 HEAD_STOP = set(["is", "are", "was", "were", "do", "does", "did", "will", "would", "can", "could", "should", "has", "have", "had", "its", "their", "his", "her", "the", "a", "an", "to", "of", "in", "on", "for", "at", "by", "with", "from", "that", "this", "these", "those", "it", "they", "he", "she", "we", "you", "recently", "just", "now", "also", "won", "win", "wins", "lost", "beat", "beats", "made", "took", "became", "got", "saw", "said", "says", "led", "hit", "set", "ran", "left", "broke", "held", "paid", "sold", "bought", "gave", "told", "met", "brought", "faces", "went", "came"])  # fmt: skip
@@ -67,7 +69,7 @@ def _asked_words(question: str) -> list[str]:
         return list(_DURATIONS)
     out = []
     for word in found[-1].group(1).lower().split() if found else []:
-        if (word in STOP and word not in _SPAN_WORDS) or word in HEAD_STOP or word.endswith("ed"):  # a verb
+        if (word in STOP and word not in SPAN_WORDS) or word in HEAD_STOP or word.endswith("ed"):  # a verb
             break
         if len(word) > 2:  # not "US", "UK"
             out.append(word.replace("’", "'").removesuffix("'s"))

@@ -6,7 +6,7 @@ import functools
 import re
 from dataclasses import dataclass
 
-from assistant.answer_types import NAME, NUMBER, ORG, PERSON, PLACE, REASON, TIME, question_head
+from assistant.answer_types import NAME, NUMBER, ORG, PERSON, PLACE, REASON, SPAN_WORDS, TIME, question_head
 from assistant.novelty import dateline_end, restates
 from assistant.terms import STOP, names, stem
 from assistant.wordlists import is_common_word, is_news_outlet, is_place
@@ -38,7 +38,6 @@ _SHARE = re.compile(r"%|\bpercent|\bhalf\b|\bthirds?\b|\bquarters?\b", re.I)
 _LONG_ASKED = re.compile(r"\bhow\s+long\b", re.I)
 _LONG = re.compile(r"\b(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?|centur(?:y|ies)|feet|foot|"
                    r"miles?|meters?|metres?|kilometers?|kilometres?|km|inches|yards?)\b", re.I)  # fmt: skip
-_SPANS = {"day", "days", "week", "weeks", "month", "months", "year", "years"}  # "five years", not "five"
 _YEAR = re.compile(r"(?:1[6-9]|20)\d\d")  # a bare four-digit year ("records began in 1845") is no count
 _UNIT_SHAPES = {
     "year": re.compile(r"\b(?:19|20)\d\d\b|\byears?\b", re.I),
@@ -289,6 +288,8 @@ def _trim_unit(text: str) -> str:
     """A number phrase without a trailing stopword ("700,000 rials" and "five years" stay, "30 of" becomes "30")."""
     text = _VERB_UNIT.sub("", text) if text[:1].isdigit() or text[:1] in "$£€¥" else text
     parts = text.split()
-    while len(parts) > 1 and parts[-1].lower() in STOP and parts[-1].lower() not in _SPANS:
+    while (
+        len(parts) > 1 and parts[-1].lower() in STOP and parts[-1].lower() not in SPAN_WORDS
+    ):  # "five years"
         parts = parts[:-1]
     return " ".join(parts)
