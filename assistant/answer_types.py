@@ -42,7 +42,7 @@ SPAN_WORDS = frozenset(
     {"day", "days", "week", "weeks", "month", "months", "year", "years"}
 )  # stopwords, but asked
 _DURATIONS = ("seconds", "minutes", "hours", "days", "weeks", "months", "years", "decades")
-_HOW_LONG = re.compile(r"\bhow\s+long\b", re.I)
+HOW_LONG = re.compile(r"\bhow\s+long\b", re.I)  # asks for a span of time or a length
 HEAD_STOP = set(["is", "are", "was", "were", "do", "does", "did", "will", "would", "can", "could", "should", "has", "have", "had", "its", "their", "his", "her", "the", "a", "an", "to", "of", "in", "on", "for", "at", "by", "with", "from", "that", "this", "these", "those", "it", "they", "he", "she", "we", "you", "recently", "just", "now", "also", "won", "win", "wins", "lost", "beat", "beats", "made", "took", "became", "got", "saw", "said", "says", "led", "hit", "set", "ran", "left", "broke", "held", "paid", "sold", "bought", "gave", "told", "met", "brought", "faces", "went", "came"])  # fmt: skip
 _STATEMENT = re.compile(
     r"^what\s+(?:did|does|do|will|would|has|have|had|can|could|should)\s+(?:[\w'’.-]+\s+){0,6}?(?:say|said|tell|"
@@ -65,7 +65,7 @@ def _asked_words(question: str) -> list[str]:
     """The words after a question's last "which" / "what" / "how many", lower case, without "'s", up to a stopword
     or verb."""
     found = list(_ASKING.finditer(question))
-    if not found and _HOW_LONG.search(question):  # "for how long?": a span of time
+    if not found and HOW_LONG.search(question):  # "for how long?": a span of time
         return list(_DURATIONS)
     out = []
     for word in found[-1].group(1).lower().split() if found else []:

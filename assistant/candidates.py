@@ -6,7 +6,8 @@ import functools
 import re
 from dataclasses import dataclass
 
-from assistant.answer_types import NAME, NUMBER, ORG, PERSON, PLACE, REASON, SPAN_WORDS, TIME, question_head
+from assistant import answer_types as at
+from assistant.answer_types import NAME, NUMBER, ORG, PERSON, PLACE, REASON, TIME, question_head
 from assistant.novelty import dateline_end, restates
 from assistant.terms import STOP, names, stem
 from assistant.wordlists import is_common_word, is_news_outlet, is_place
@@ -34,8 +35,7 @@ _TIME_UNIT = re.compile(r"\b(?:what|which)\s+(year|month|decade|century)\b", re.
 # "what percentage" questions: a share, not a count
 _SHARE_ASKED = re.compile(r"\bwhat\s+(?:percentage|percent|proportion)\b|\bhow\s+many\s+percent", re.I)
 _SHARE = re.compile(r"%|\bpercent|\bhalf\b|\bthirds?\b|\bquarters?\b", re.I)
-# "how long" questions: a span of time or a length, not a count ("22 people")
-_LONG_ASKED = re.compile(r"\bhow\s+long\b", re.I)
+# what a "how long" question asks for: a span of time or a length, not a count ("22 people")
 _LONG = re.compile(r"\b(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?|centur(?:y|ies)|feet|foot|"
                    r"miles?|meters?|metres?|kilometers?|kilometres?|km|inches|yards?)\b", re.I)  # fmt: skip
 _YEAR = re.compile(r"(?:1[6-9]|20)\d\d")  # a bare four-digit year ("records began in 1845") is no count
@@ -254,7 +254,7 @@ def candidates(sentence: str, kind: str, question: str) -> list[Candidate]:
         found = [(s, s + len(t), t) for s, _, t in found if not _YEAR.fullmatch(t)]
         if _SHARE_ASKED.search(question):
             found = [x for x in found if _SHARE.search(x[2])]
-        elif _LONG_ASKED.search(question):
+        elif at.HOW_LONG.search(question):
             found = [x for x in found if _LONG.search(x[2])]
     elif kind == REASON:
         found = [(m.start(), m.end(), m.group()) for m in _REASON_RE.finditer(sentence)]
@@ -289,7 +289,7 @@ def _trim_unit(text: str) -> str:
     text = _VERB_UNIT.sub("", text) if text[:1].isdigit() or text[:1] in "$£€¥" else text
     parts = text.split()
     while (
-        len(parts) > 1 and parts[-1].lower() in STOP and parts[-1].lower() not in SPAN_WORDS
-    ):  # "five years"
+        len(parts) > 1 and parts[-1].lower() in STOP and parts[-1].lower() not in at.SPAN_WORDS
+    ):  # "5 years"
         parts = parts[:-1]
     return " ".join(parts)
