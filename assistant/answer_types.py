@@ -31,6 +31,13 @@ _HEADS = {
     "outlet platform store chain restaurant studio channel manufacturer broadcaster publisher giant maker "
     "government ministry department committee council military army franchise",
 }
+# person heads that stand before a name as its title ("Majority Leader Steve Scalise", "Rep. Glenn Thompson")
+TITLES = frozenset({
+    "president", "leader", "pope", "ceo", "senator", "sen", "governor", "gov", "judge", "justice", "director",
+    "minister", "king", "queen", "prince", "princess", "coach", "chancellor", "mayor", "premier", "speaker",
+    "secretary", "chairman", "chairwoman", "chief", "commissioner", "ambassador", "spokesperson", "spokesman",
+    "spokeswoman", "rep", "representative", "dr", "mr", "mrs", "ms",
+})  # fmt: skip
 _HEAD_TYPE = {w: t for t, ws in _HEADS.items() for w in ws.split()}
 _HEAD_TYPE.update({w + "s": t for w, t in list(_HEAD_TYPE.items()) if not w.endswith("s")})
 _AUX = re.compile(r"^(?:is|are|was|were|do|does|did|will|would|can|could|should|has|have|had)\b", re.I)
@@ -43,6 +50,7 @@ SPAN_WORDS = frozenset(
 )  # stopwords, but asked
 _DURATIONS = ("seconds", "minutes", "hours", "days", "weeks", "months", "years", "decades")
 HOW_LONG = re.compile(r"\bhow\s+long\b", re.I)  # asks for a span of time or a length
+SINCE = re.compile(r"\bsince(?:\s+at\s+least)?\s*:\s*$", re.I)  # "the first No. 8 seed to win since:": a year
 HEAD_STOP = set(["is", "are", "was", "were", "do", "does", "did", "will", "would", "can", "could", "should", "has", "have", "had", "its", "their", "his", "her", "the", "a", "an", "to", "of", "in", "on", "for", "at", "by", "with", "from", "that", "this", "these", "those", "it", "they", "he", "she", "we", "you", "recently", "just", "now", "also", "won", "win", "wins", "lost", "beat", "beats", "made", "took", "became", "got", "saw", "said", "says", "led", "hit", "set", "ran", "left", "broke", "held", "paid", "sold", "bought", "gave", "told", "met", "brought", "faces", "went", "came"])  # fmt: skip
 _STATEMENT = re.compile(
     r"^what\s+(?:did|does|do|will|would|has|have|had|can|could|should)\s+(?:[\w'’.-]+\s+){0,6}?(?:say|said|tell|"
@@ -107,7 +115,12 @@ def question_type(question: str) -> str:
         return OTHER
     if head := _copula_head(q):  # "What is the federal minimum wage in the US?": the wage, a number
         return head
-    if m := re.search(r"\bwhat\W*$", q, re.I):  # "...brought his tally of wins to what?": a head before it
+    if SINCE.search(q):
+        return TIME
+    if re.search(r"\bbecause\s*:\s*$", low):
+        return REASON
+    # "...brought his tally of wins to what?", "the top prize amount ballooned to:": a head before it
+    if m := re.search(r"\bwhat\W*$|(?<!except)(?<!except,)(?<!except ):\s*$", q, re.I):
         before = [re.sub(r"[^\w-]", "", w).lower() for w in q[: m.start()].split()[-10:]]
         if any(_HEAD_TYPE.get(w) == NUMBER for w in before):
             return NUMBER

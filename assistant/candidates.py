@@ -1,4 +1,5 @@
-"""The phrases of a sentence that can answer a question of a given type: times, numbers, names, quoted titles, reasons."""
+"""The phrases of a sentence that can answer a question of a given type: times, numbers, names, quoted titles, reasons
+(times and numbers are read by assistant.quantities)."""
 
 from __future__ import annotations
 
@@ -9,114 +10,15 @@ from dataclasses import dataclass
 from assistant import answer_types as at
 from assistant.answer_types import NAME, NUMBER, ORG, PERSON, PLACE, REASON, TIME, question_head
 from assistant.novelty import dateline_end, restates
-from assistant.terms import STOP, names, stem
+from assistant.quantities import MONTHS, WEEKDAYS, number_spans, time_spans
+from assistant.terms import names, stem
 from assistant.wordlists import is_common_word, is_news_outlet, is_place
 
-_MONTHS = ("January|February|March|April|May|June|July|August|September|October|November|December|"
-           "Jan\\.?|Feb\\.?|Mar\\.?|Apr\\.?|Jun\\.?|Jul\\.?|Aug\\.?|Sept?\\.?|Oct\\.?|Nov\\.?|Dec\\.?")  # fmt: skip
-_WEEKDAYS = "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
-_ONE_TIME = (
-    rf"(?:(?:early|mid|late|the end of|the start of|the beginning of|the middle of)[- ]+)?(?:{_MONTHS})"
-    rf"(?:\s+\d{{1,2}}(?:st|nd|rd|th)?)?(?:,?\s+(?:19|20)\d\d)?"
-    rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{_MONTHS})(?:,?\s+(?:19|20)\d\d)?"
-    rf"|(?:{_WEEKDAYS})(?:\s+(?:morning|afternoon|evening|night))?"
-    r"|(?:19|20)\d\d(?:s)?(?!\s*(?:%|percent|people|\w+s\b))"
-    r"|\d{1,2}(?::\d\d)?\s*(?:a\.m\.|p\.m\.|am|pm)\b"
-    r"|(?:next|last|this|later this|early next|earlier this)\s+(?:week|month|year|weekend|spring|summer|fall|"
-    r"autumn|winter|decade)"
-    r"|(?:in|by|during)\s+the\s+(?:spring|summer|fall|autumn|winter)"
-    r"|tomorrow|tonight|yesterday"
-    r"|(?:\d+|a|one|two|three|four|five|six|seven|eight|nine|ten|several|a few)\s+(?:days|weeks|months|years)\s+"
-    r"(?:ago|later|earlier|from now)"
-)
-_TIME_RE = re.compile(rf"\b(?:{_ONE_TIME})(?:\s*(?:or|and|to|through|until|-|–)\s+(?:{_ONE_TIME}))*\b")
-# "what year" / "which month" questions: the unit a time candidate must name
-_TIME_UNIT = re.compile(r"\b(?:what|which)\s+(year|month|decade|century)\b", re.I)
-# "what percentage" questions: a share, not a count
-_SHARE_ASKED = re.compile(r"\bwhat\s+(?:percentage|percent|proportion)\b|\bhow\s+many\s+percent", re.I)
-_SHARE = re.compile(r"%|\bpercent|\bhalf\b|\bthirds?\b|\bquarters?\b", re.I)
-# what a "how long" question asks for: a span of time or a length, not a count ("22 people")
-_LONG = re.compile(r"\b(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?|centur(?:y|ies)|feet|foot|"
-                   r"miles?|meters?|metres?|kilometers?|kilometres?|km|inches|yards?)\b", re.I)  # fmt: skip
-_YEAR = re.compile(r"(?:1[6-9]|20)\d\d")  # a bare four-digit year ("records began in 1845") is no count
-_UNIT_SHAPES = {
-    "year": re.compile(r"\b(?:19|20)\d\d\b|\byears?\b", re.I),
-    "month": re.compile(rf"\b(?:{_MONTHS})|\bmonths?\b", re.I),
-    "decade": re.compile(r"\b(?:19|20)\d0s\b|\bdecades?\b", re.I),
-    "century": re.compile(r"\bcentur(?:y|ies)\b|\b\d\d?(?:st|nd|rd|th)\b", re.I),
-}
-_NUMBER_WORDS = "|".join(
-    sorted(
-        [
-            "one",
-            "two",
-            "three",
-            "four",
-            "five",
-            "six",
-            "seven",
-            "eight",
-            "nine",
-            "ten",
-            "eleven",
-            "twelve",
-            "thirteen",
-            "fourteen",
-            "fifteen",
-            "sixteen",
-            "seventeen",
-            "eighteen",
-            "nineteen",
-            "twenty",
-            "thirty",
-            "forty",
-            "fifty",
-            "sixty",
-            "seventy",
-            "eighty",
-            "ninety",
-            "hundred",
-            "thousand",
-            "dozen",
-            "dozens",
-            "hundreds",
-            "thousands",
-            "millions",
-            "billions",
-            "half",
-            "quarter",
-            "quarters",
-            "third",
-            "thirds",
-            "three-quarters",
-            "two-thirds",
-        ],
-        key=len,
-        reverse=True,
-    )
-)  # longest first, so "three-quarters" is not read as "three"
-_SCALE = (
-    r"(?:\s*(?:%|percent(?:age points?)?|basis points?|million|billion|trillion|thousand|hundred|bn|m\b))?"
-)
-_UNIT = (
-    r"(?-i:\s+(?:[a-z]+-)?[a-z]{3,})"  # the lower-case word after a number ("rials"), not a name ("James")
-)
-_NUMBER_RE = re.compile(
-    rf"(?:[$£€¥]\s?)?\b\d[\d,]*(?:\.\d+)?{_SCALE}{_UNIT}?"
-    rf"|\b(?:{_NUMBER_WORDS})(?:[- ](?:{_NUMBER_WORDS}))*{_SCALE}"
-    rf"(?:\s+of\s+a\s+(?:percentage\s+)?point|{_UNIT})?",
-    re.I,
-)
-_REPORTED = re.compile(
-    r"\b(?:said|says|reported|told|announced|wrote|added|stated|confirmed)\s+(?:on\s+|late\s+|early\s+)?$"
-)
 _QUOTED = re.compile(  # a quoted title: paired marks, not an apostrophe inside a word ("Marshall's")
     r"(?<!\w)(?:“([^“”]{2,80})”|\"([^\"]{2,80})\"|‘([^‘’]{2,80})’(?!\w)|'([^']{2,80})'(?!\w))"
 )
 _ASKS_OUTLET = re.compile(r"\b(?:news|network|newspaper|outlet|broadcaster|channel|magazine|agency)\b", re.I)
 _NAME_JOINS = {" for ", " and ", " & ", " of the "}  # words that join two name runs into one name
-_DAY_OF_MONTH = re.compile(rf"\b(?:{_MONTHS})\s*$")  # "Aug. 31": a date, not a count
-_VERB_UNIT = re.compile(r"\s+[a-z]+(?:ed|ing)$")  # "31 triggered", "5 remaining": a verb, not a unit
 _REASON_RE = re.compile(
     r"\b(?:because(?: of)?|due to|as a result of|in order to|so that|after|amid|over|following|since)\s+"
     r"([^.;:!?]{6,160})",
@@ -133,11 +35,12 @@ _ORG_WORDS = re.compile(
 # "Alliance of Motion Picture and Television Producers": a run with these words, or of five words, is no person
 _NOT_PERSON = re.compile(r"\b(?:of|and|for|the)\b|&|^(?:\S+\s+){4,}\S|^[A-Z][A-Z.-]+$")  # not "GOP", "AMPTP"
 _NOT_NAMES = re.compile(
-    rf"^(?:{_MONTHS}|{_WEEKDAYS}|The|A|An|This|That|It|He|She|They|We|I|In|On|At|But|And)$"
+    rf"^(?:{MONTHS}|{WEEKDAYS}|The|A|An|This|That|It|He|She|They|We|I|In|On|At|But|And)$"
+    r"|^(?:I|It|He|She|They|We|You|That|There|What|Here|Let)['’](?:m|s|re|ve|d|ll)$"  # "I'm", "It's"
 )
 # a weekday before or after a name is its time ("Sunday's Chicago Marathon", "Denver Broncos Tuesday")
-_DAY_BEFORE = re.compile(rf"(?:{_WEEKDAYS})(?:(['’]s)|\s+(?=(\w+)))\s*")
-_DAY_AFTER = re.compile(rf"(?<=\w)\s+(?:{_WEEKDAYS})(?:['’]s)?$")
+_DAY_BEFORE = re.compile(rf"(?:{WEEKDAYS})(?:(['’]s)|\s+(?=(\w+)))\s*")
+_DAY_AFTER = re.compile(rf"(?<=\w)\s+(?:{WEEKDAYS})(?:['’]s)?$")
 
 
 # A title or "No." ending a name run before its full stop; the digits after a code ("BA.5", "XBB.1.5")
@@ -212,13 +115,16 @@ _OPENING_WORDS = frozenset({
     "between", "over", "through", "against", "following"
 })  # fmt: skip
 QUOTE_MARKS = "“”\"‘’'"
+# a sentence-initial adverb too rare for the common-word list: "Confusingly, ...", "Reportedly, ..."
+_ADVERB = re.compile(r"[A-Z][a-z]+(?:ingly|edly|ously|ently|ately|ually|ically|ively|antly|fully|lessly)")
 
 
-def without_common_words(sentence: str, cands: list[Candidate]) -> list[Candidate]:
+def without_common_words(sentence: str, cands: list[Candidate], question: str = "") -> list[Candidate]:
     """Name candidates less the sentence-initial ones made only of words news text writes in lower case
     mid-sentence ("Overall, ...", "Scientists have ...", "Here's how ..."); a longer name ("Major League
     Soccer", "Federal Reserve") stays whole, and so does a quoted title; a name run that starts with a sentence's
-    opening word loses it ("Since Sarina Wiegman" names "Sarina Wiegman")."""
+    opening word loses it ("Since Sarina Wiegman" names "Sarina Wiegman"), and goes when the question already
+    names what is left."""
     lead, out = dateline_end(sentence), []
     for c in cands:
         before = sentence[: c.start].rstrip(_OPENERS)  # "...delayed?:Here's what": a sentence start too
@@ -229,12 +135,14 @@ def without_common_words(sentence: str, cands: list[Candidate]) -> list[Candidat
             c.kind in (PERSON, PLACE, ORG, NAME)
             and initial
             and not quoted
-            and all(map(is_common_word, c.text.split()))
+            and all(is_common_word(w) or _ADVERB.fullmatch(w) for w in c.text.split())
         ):
             continue
         first, _, rest = c.text.partition(" ")
         if initial and not quoted and first.lower() in _OPENING_WORDS and rest[:1].isupper():
             c = Candidate(c.end - len(rest), c.end, rest, c.kind)
+            if question and restates(rest, question):
+                continue
         out.append(c)
     return out
 
@@ -243,19 +151,9 @@ def candidates(sentence: str, kind: str, question: str) -> list[Candidate]:
     """Phrases of the sentence that can be the answer of that kind and that the question does not already hold."""
     found: list[tuple[int, int, str]] = []
     if kind == TIME:
-        found = [(m.start(), m.end(), m.group()) for m in _TIME_RE.finditer(sentence)
-                 if not _REPORTED.search(sentence[max(0, m.start() - 30) : m.start()])]  # fmt: skip
-        if unit := _TIME_UNIT.search(question):  # "what year?": a year, not "Wednesday"
-            need = _UNIT_SHAPES[unit.group(1).lower()]
-            found = [x for x in found if need.search(x[2])]
+        found = time_spans(sentence, question)
     elif kind == NUMBER:
-        found = [(m.start(), m.end(), _trim_unit(m.group())) for m in _NUMBER_RE.finditer(sentence)
-                 if not _DAY_OF_MONTH.search(sentence[max(0, m.start() - 12) : m.start()])]  # fmt: skip
-        found = [(s, s + len(t), t) for s, _, t in found if not _YEAR.fullmatch(t)]
-        if _SHARE_ASKED.search(question):
-            found = [x for x in found if _SHARE.search(x[2])]
-        elif at.HOW_LONG.search(question):
-            found = [x for x in found if _LONG.search(x[2])]
+        found = number_spans(sentence, question)
     elif kind == REASON:
         found = [(m.start(), m.end(), m.group()) for m in _REASON_RE.finditer(sentence)]
     elif kind in (PERSON, PLACE, ORG, NAME):
@@ -264,6 +162,7 @@ def candidates(sentence: str, kind: str, question: str) -> list[Candidate]:
             found = [x for x in spans if not is_place(x[2]) and not _ORG_WORDS.search(x[2])
                      and not _NOT_PERSON.search(x[2])]  # fmt: skip
             found = [x for x in found if " " in x[2]] or found
+            found = [x for x in found if (core := person_core(x[2])) and not restates(core, question)]
         elif kind == PLACE:
             head = question_head(question)  # "which national park": "Yellowstone National Park" is one too
             found = [x for x in spans if is_place(x[2]) or any(is_place(p) for p in x[2].split())
@@ -281,15 +180,27 @@ def candidates(sentence: str, kind: str, question: str) -> list[Candidate]:
     if kind in (PERSON, ORG, NAME) and not _ASKS_OUTLET.search(question):  # "told CNN": the source
         found = [x for x in found if not is_news_outlet(x[2])]
     lead = dateline_end(sentence)
-    return [Candidate(s, e, t, kind) for s, e, t in found if s >= lead and not restates(t, question)]
+    kept = [(s, t) for s, _, t in found if s >= lead and not restates(t, question)]
+    if kind in (PERSON, PLACE, ORG, NAME):
+        kept = [_less_restated_half(s, t, question) for s, t in kept]
+    return [Candidate(s, s + len(t), t, kind) for s, t in kept]
 
 
-def _trim_unit(text: str) -> str:
-    """A number phrase without a trailing stopword ("700,000 rials" and "five years" stay, "30 of" becomes "30")."""
-    text = _VERB_UNIT.sub("", text) if text[:1].isdigit() or text[:1] in "$£€¥" else text
-    parts = text.split()
-    while (
-        len(parts) > 1 and parts[-1].lower() in STOP and parts[-1].lower() not in at.SPAN_WORDS
-    ):  # "5 years"
-        parts = parts[:-1]
-    return " ".join(parts)
+def _less_restated_half(start: int, text: str, question: str) -> tuple[int, str]:
+    """A two-part name ("Spirit and Frontier") less the part the question names ("...to buy Spirit Airlines?")."""
+    left, sep, right = text.partition(" and ") if " and " in text else text.partition(" & ")
+    if not sep or not left or not right[:1].isupper() or " and " in right:
+        return start, text
+    if restates(left, question):
+        return start + len(left) + len(sep), right
+    if restates(right, question):
+        return start, left
+    return start, text
+
+
+def person_core(name: str) -> str:
+    """A person's name run less the titles before it ("Ohio Lottery Director Pat" -> "Pat", "Judge Ketanji Brown
+    Jackson" -> "Ketanji Brown Jackson"); "" for a title alone ("House Majority Leader")."""
+    parts = name.split()
+    last = max((i for i, w in enumerate(parts) if w.lower().rstrip(".") in at.TITLES), default=-1)
+    return " ".join(parts[last + 1 :])

@@ -18,11 +18,14 @@ _DATELINE = re.compile(
 
 @functools.lru_cache(maxsize=2048)
 def _question_forms(question: str) -> tuple[frozenset, frozenset, frozenset, frozenset]:
-    """The question's stemmed terms with variants, its lower-cased words, its acronyms and its names' initials."""
+    """The question's stemmed terms with variants, its lower-cased words, its acronyms, and the initials of its
+    names and of its runs of three to six words ("emergency operations center": EOC)."""
     qwords = frozenset(words(question))
     acronyms = frozenset(w for w in re.findall(r"\b[A-Z]{2,6}\b", question))
-    initials = frozenset(_initials(n) for n in names(question) if len(n.split()) > 1)
-    return frozenset(with_variants(set(term_set(question)))), qwords, acronyms, initials
+    initials = {_initials(n) for n in names(question) if len(n.split()) > 1}
+    own = [w for w in re.findall(r"[A-Za-z][\w'’-]*", question) if w.lower() not in _SMALL]
+    initials |= {_initials(" ".join(own[i : i + n])) for n in range(3, 7) for i in range(len(own) - n + 1)}
+    return frozenset(with_variants(set(term_set(question)))), qwords, acronyms, frozenset(initials)
 
 
 def _initials(name: str) -> str:
@@ -55,6 +58,8 @@ def restates(phrase: str, question: str) -> bool:
     own = [w for w in words(phrase) if w not in STOP]
     if own and all(_word_in(w, qwords) for w in own):
         return True
+    if len(own) >= 3 and phrase[:1].isupper() and _word_in(own[0], qwords) and _word_in(own[-1], qwords):
+        return True  # "Jack Douglas Teixeira" for the question's "Jack Teixeira"
     if phrase.isupper() and phrase in initials:  # "EU" for the question's "European Union"
         return True
     mine = _initials(phrase)

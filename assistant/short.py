@@ -6,12 +6,12 @@ import re
 
 from assistant import answer_types as at
 from assistant.candidates import QUOTE_MARKS, Candidate, without_common_words
+from assistant.quantities import SCALE_WORDS
 from assistant.terms import names, stem, term_set
 from assistant.wordlists import is_common_word, place_classes
 
 _NAME_WORD = re.compile(r"[A-Z][a-z]+$")  # "Lauren", not "PET", "NASA's", "of"
 _WORD = re.compile(r"[A-Za-z][\w-]*")
-_SCALES = {"million", "billion", "trillion", "thousand", "hundred", "percent", "point", "points", "bn", "m"}
 _NEXT_WORDS = re.compile(r"\s+([a-z][\w-]*)(?:\s+([a-z][\w-]*))?")
 
 
@@ -48,7 +48,7 @@ def _other_unit(cand, head: frozenset[str]) -> bool:
         and cand.kind == at.NUMBER
         and unit.isalpha()
         and unit.islower()
-        and unit not in _SCALES
+        and unit not in SCALE_WORDS
         and stem(unit) not in head
     )
 
@@ -117,7 +117,7 @@ def short_answer(question: str, sentence, sentences: list, weights: dict, top: i
     if at.question_type(question) in (at.OTHER, at.YESNO, at.REASON) or not sentence.candidates:
         return None
     others = [s.text for s in sentences[:top] if s is not sentence]
-    cands = without_common_words(sentence.text, sentence.candidates)
+    cands = without_common_words(sentence.text, sentence.candidates, question)
     return choose_candidate(sentence.text, cands, question, others, weights, sentence.title)
 
 

@@ -135,7 +135,7 @@ def fit_candidates(items: list[dict], top: int = 8) -> dict:
             continue
         sents = it["sentences"][:top]
         for s in sents:
-            cands = without_common_words(s.text, s.candidates)
+            cands = without_common_words(s.text, s.candidates, q.text)
             right = [holds(c.text, q.answer) or holds(q.answer, c.text) for c in cands]
             if not any(right):
                 continue

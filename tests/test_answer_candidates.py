@@ -39,6 +39,10 @@ from assistant.wordlists import is_news_outlet
         ("The debate was cut short when what happened?", at.OTHER),
         ("What did Apple unveil this week?", at.NAME),  # a thing with a name
         ("What has the budget been dubbed?", at.NAME),
+        ("Miami is the first No. 8 seed to win a playoff series since:", at.TIME),  # fill in the blank
+        ("After nobody won, the top prize amount ballooned to:", at.NUMBER),
+        ("A homebuyer received 86 extra lots because:", at.REASON),
+        ("All of these hits have also surpassed that tally except:", at.NAME),
     ],
 )
 def test_question_types(question, kind):
@@ -73,6 +77,14 @@ def test_a_what_year_question_takes_only_years_and_a_which_month_one_only_months
     assert at.question_type(year) == at.TIME
     assert _texts("It retired the browser on Wednesday, 27 years on.", at.TIME, year) == []
     assert _texts("Internet Explorer debuted in August 1995.", at.TIME, year) == ["August 1995"]
+    assert _texts("On Sunday it won, the first since 2012.", at.TIME, "It is the first to win since:") == [
+        "2012"
+    ]
+    day = "Heart attacks are most likely to happen on what day?"
+    assert _texts("From 1998 to 2013 they peaked on Mondays, or Monday, July 4.", at.TIME, day) == [
+        "Monday",
+        "July 4",
+    ]
     month = "A new vaccine will be released by which month?"
     assert _texts("It will be out on Tuesday or in September.", at.TIME, month) == ["September"]
 
@@ -176,3 +188,14 @@ def test_name_candidates_leave_titles_out_and_keep_codes_whole():
     ]
     variant = "The XBB.1.5 variant is now dominant in the US."
     assert "XBB.1.5" in [c.text for c in candidates(variant, NAME, "Which variant is now dominant?")]
+
+
+def test_a_two_part_name_loses_the_part_the_question_names():
+    s = "Spirit and Frontier airlines pulled the plug on their deal, and JetBlue Airways won."
+    assert _texts(s, at.ORG, "Which airline made a deal to buy Spirit Airlines?") == [
+        "Frontier",
+        "JetBlue Airways",
+    ]
+    assert _texts("Sweden and Finland joined NATO.", at.PLACE, "Which countries joined NATO?") == [
+        "Sweden and Finland"
+    ]

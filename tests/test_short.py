@@ -6,7 +6,7 @@ import pytest
 
 from assistant import answer_types as at
 from assistant import wordlists
-from assistant.candidates import Candidate, candidates, without_common_words
+from assistant.candidates import Candidate, candidates, person_core, without_common_words
 from assistant.novelty import dateline_end, restates
 from assistant.sentences import Sentence, ranker
 from assistant.short import (
@@ -50,6 +50,10 @@ def test_a_dateline_is_not_a_candidate():
         ("US Centers for Disease Control and Prevention", "The CDC is responding to which outbreak?", True),
         ("Monkeypox", "The CDC is responding to which outbreak?", False),
         ("Jill Biden", "Which leader did the Bidens host?", False),
+        ("EOC", "The CDC activated a new emergency operations center for which virus?", True),
+        ("WHO", "The CDC activated a new emergency operations center for which virus?", False),
+        ("Jack Douglas Teixeira", "Jack Teixeira was arrested. What is he accused of?", True),
+        ("Jack Douglas", "Jack Teixeira was arrested. What is he accused of?", False),
     ],
 )
 def test_restates_sees_other_forms_and_acronyms_of_the_question(phrase, question, expected):
@@ -111,11 +115,50 @@ def test_the_fitted_chooser_weights_ship_with_the_ranker():
             "Who coaches the team?",
             ["Sarina Wiegman"],
         ),
+        (
+            "Confusingly for passengers, American Airlines paid nothing.",
+            at.ORG,
+            "Which airline was fined?",
+            ["American Airlines"],
+        ),
+        (
+            '"I\'m thrilled to have Kathy Corradi here," Adams said.',
+            at.PERSON,
+            "Who is the new rat czar?",
+            ["Kathy Corradi"],
+        ),
+        (
+            "Since Sarina Wiegman took over, the Lionesses have not lost.",
+            at.ORG,
+            "Sarina Wiegman previously led which national team?",
+            ["Lionesses"],
+        ),
     ],
 )
 def test_a_sentence_initial_common_word_is_no_name(sentence, kind, question, expected):
-    cands = without_common_words(sentence, candidates(sentence, kind, question))
+    cands = without_common_words(sentence, candidates(sentence, kind, question), question)
     assert [c.text for c in cands] == expected
+
+
+def test_a_person_is_a_name_not_a_title_nor_the_question_s_own_person():
+    s = "Judge Ketanji Brown Jackson took the seat of Justice Stephen Breyer, said House Majority Leader Rep. Steny Hoyer."
+    q = "Justice Ketanji Brown Jackson made history. Who was the justice she replaced?"
+    assert [c.text for c in candidates(s, at.PERSON, q)] == ["Justice Stephen Breyer", "Steny Hoyer"]
+    assert (person_core("Ohio Lottery Director Pat"), person_core("House Majority Leader")) == ("Pat", "")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("Grants for 2018-19 rose by $500.", ["$500"]),
+        ("Colorado won 2-1 in Game 6 before 18,000 fans.", ["18,000 fans"]),
+        ("It looks at the end of Title 42, and 7,000 people, 12, came.", ["7,000 people", "12"]),
+        ("The app sets a 60-minute limit for Covid-19 patients.", ["60-minute"]),
+        ("Shares fell 10-15% after the F-35 deal.", ["15%"]),
+    ],
+)
+def test_numbers_in_names_ranges_and_scores_are_no_counts(sentence, expected):
+    assert [c.text for c in candidates(sentence, at.NUMBER, "How many?")] == expected
 
 
 def test_common_words_come_from_the_fitted_list():
