@@ -29,14 +29,14 @@ _HEADS = {
     ORG: "company team organization organisation agency firm party group club network bank university "
     "school college airline brand retailer automaker carmaker startup union court league band newspaper "
     "outlet platform store chain restaurant studio channel manufacturer broadcaster publisher giant maker "
-    "government ministry department committee council military army franchise",
+    "government ministry department committee council military army franchise carrier",
 }
 # person heads that stand before a name as its title ("Majority Leader Steve Scalise", "Rep. Glenn Thompson")
 TITLES = frozenset({
     "president", "leader", "pope", "ceo", "senator", "sen", "governor", "gov", "judge", "justice", "director",
     "minister", "king", "queen", "prince", "princess", "coach", "chancellor", "mayor", "premier", "speaker",
     "secretary", "chairman", "chairwoman", "chief", "commissioner", "ambassador", "spokesperson", "spokesman",
-    "spokeswoman", "rep", "representative", "dr", "mr", "mrs", "ms",
+    "spokeswoman", "rep", "representative", "dr", "mr", "mrs", "ms", "duke", "duchess", "sir", "dame", "lord",
 })  # fmt: skip
 _HEAD_TYPE = {w: t for t, ws in _HEADS.items() for w in ws.split()}
 _HEAD_TYPE.update({w + "s": t for w, t in list(_HEAD_TYPE.items()) if not w.endswith("s")})

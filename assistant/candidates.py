@@ -48,7 +48,7 @@ _ABBREVIATED = re.compile(
     r"(?:^|\s)(?:Rep|Reps|Sen|Sens|Gov|Dr|Mr|Mrs|Ms|Gen|Lt|Col|Sgt|Capt|Cpt|Prof|Rev|Adm|Maj|Cmdr|Supt|Det|Pres|"
     r"No|Nos|St|Ft|Mt)$"
 )
-_NAME_ID = re.compile(r"(?<=[A-Z])(?:\.\d+)+(?!\d)")
+_NAME_ID = re.compile(r"(?<=[A-Z])(?:\.\d+)+(?!\d)|(?<=[A-Za-z])-\d+(?![\d.,]\d)")
 
 
 @dataclass(frozen=True)
@@ -82,8 +82,10 @@ def _name_spans(sentence: str) -> tuple[tuple[int, int, str], ...]:
             pos = i + tail.start()  # "Leader Rep. Steve Scalise", "Airport No. 3": the title is no name
             if pos <= i:
                 continue
-        elif ids := _NAME_ID.match(sentence, pos):  # "BA.5", "XBB.1.5": a variant's name
+        elif ids := _NAME_ID.match(sentence, pos):  # "BA.5", "XBB.1.5", "COVID-19": a name with its digits
             pos = ids.end()
+        if out and sentence[out[-1][1] : i] == " " and _titled(out[-1][2]):
+            i = out.pop()[0]  # "House Republican Leader Kevin" + "McCarthy": a titled run cut at four words
         # "Centers for Disease Control", "Sweden and Finland"
         joined = out and sentence[out[-1][1] : i] in _NAME_JOINS
         if joined and not (is_news_outlet(out[-1][2]) or is_news_outlet(name)):
@@ -92,6 +94,11 @@ def _name_spans(sentence: str) -> tuple[tuple[int, int, str], ...]:
         name = name[:-2] if name[-2:] in ("'s", "’s") else name  # "the BBC’s coverage": the BBC
         out.append((i, i + len(name), name))
     return tuple(out)
+
+
+def _titled(name: str) -> bool:
+    """True when a name run holds a person's title ("House Republican Leader Kevin")."""
+    return any(w.lower().rstrip(".") in at.TITLES for w in name.split())
 
 
 def _without_weekday(sentence: str, i: int, end: int) -> tuple[int, int]:
@@ -160,13 +167,12 @@ def candidates(sentence: str, kind: str, question: str) -> list[Candidate]:
         spans = _name_spans(sentence)
         if kind == PERSON:
             found = [x for x in spans if not is_place(x[2]) and not _ORG_WORDS.search(x[2])
-                     and not _NOT_PERSON.search(x[2])]  # fmt: skip
+                     and not _NOT_PERSON.search(person_core(x[2]) or x[2])]  # fmt: skip
             found = [x for x in found if " " in x[2]] or found
             found = [x for x in found if (core := person_core(x[2])) and not restates(core, question)]
         elif kind == PLACE:
             head = question_head(question)  # "which national park": "Yellowstone National Park" is one too
-            found = [x for x in spans if is_place(x[2]) or any(is_place(p) for p in x[2].split())
-                     or stem(x[2].split()[-1].lower()) in head]  # fmt: skip
+            found = [p for x in spans if (p := _place(x, head))]
         elif kind == ORG:
             found = [x for x in spans if not is_place(x[2])]
         else:
@@ -182,8 +188,35 @@ def candidates(sentence: str, kind: str, question: str) -> list[Candidate]:
     lead = dateline_end(sentence)
     kept = [(s, t) for s, _, t in found if s >= lead and not restates(t, question)]
     if kind in (PERSON, PLACE, ORG, NAME):
-        kept = [_less_restated_half(s, t, question) for s, t in kept]
+        kept = [
+            _less_restated_half(s, t, question) for s, t in kept if not _titled_question_name(t, question)
+        ]
     return [Candidate(s, s + len(t), t, kind) for s, t in kept]
+
+
+def _place(span: tuple[int, int, str], head: frozenset[str]) -> tuple[int, int, str] | None:
+    """A name run that is a place or names the head ("Yellowstone National Park" for "which park"), or holds one
+    (the place words that open it: "Tennessee House Republicans", "Florida's Big Bend" give the state); places
+    joined by "and" stay one ("Sweden and Finland")."""
+    start, end, text = span
+    if is_place(text) or stem(text.split()[-1].lower()) in head:
+        return span
+    if all(map(is_place, re.split(r",?\s+(?:and|&)\s+|,\s+", text))):  # "Sweden and Finland"
+        return span
+    parts = text.split()
+    for n in range(len(parts) - 1, 0, -1):
+        lead = " ".join(parts[:n])
+        lead = lead[:-2] if lead[-2:] in ("'s", "’s") else lead
+        if is_place(lead):
+            return start, start + len(lead), lead
+    return span if any(is_place(p) for p in parts) else None
+
+
+def _titled_question_name(name: str, question: str) -> bool:
+    """True for the question's own person under another title ("Judge Ketanji Brown Jackson" for "Justice
+    Ketanji Brown Jackson ...")."""
+    core = person_core(name)
+    return core != name and bool(core) and restates(core, question)
 
 
 def _less_restated_half(start: int, text: str, question: str) -> tuple[int, str]:

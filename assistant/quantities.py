@@ -114,6 +114,7 @@ _NAME_DASH = re.compile(r"[A-Za-z][-–]$")
 _NUMBER_DASH = re.compile(r"\d[-–]$")
 _DASH_NUMBER = re.compile(r"[-–]\d")
 _NAME_NUMBER = re.compile(r"[\w,;]\s+[A-Z][a-z]+\s$")  # "the expiration of Title 42", "in Game 6": a name
+_CLOCK = re.compile(r"\s*(?:a\.m\.|p\.m\.|am\b|pm\b|:\d)", re.I)  # "at 2 a.m.", "2:30": a time of day
 _VERB_UNIT = re.compile(r"\s+[a-z]+(?:ed|ing)$")  # "31 triggered", "5 remaining": a verb, not a unit
 
 
@@ -132,7 +133,8 @@ def number_spans(sentence: str, question: str) -> list[tuple[int, int, str]]:
     """Numbers and amounts of the sentence with their unit word, less dates, years and numbers in names; shares
     for a "what percentage" question, spans of time or length for a "how long" one."""
     found = [(m.start(), m.end(), _trim_unit(m.group())) for m in _NUMBER_RE.finditer(sentence)
-             if not _DAY_OF_MONTH.search(sentence[max(0, m.start() - 12) : m.start()])]  # fmt: skip
+             if not _DAY_OF_MONTH.search(sentence[max(0, m.start() - 12) : m.start()])
+             and not _CLOCK.match(sentence, m.end()) and sentence[max(0, m.start() - 1) : m.start()] != ":"]  # fmt: skip
     found = [(s, s + len(t), t) for s, _, t in found if not _YEAR.fullmatch(t) and not _glued(sentence, s, t)]
     if _SHARE_ASKED.search(question):
         return [x for x in found if _SHARE.search(x[2])]

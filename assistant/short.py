@@ -8,7 +8,7 @@ from assistant import answer_types as at
 from assistant.candidates import QUOTE_MARKS, Candidate, without_common_words
 from assistant.quantities import SCALE_WORDS
 from assistant.terms import names, stem, term_set
-from assistant.wordlists import is_common_word, place_classes
+from assistant.wordlists import is_common_word, is_place, place_classes
 
 _NAME_WORD = re.compile(r"[A-Z][a-z]+$")  # "Lauren", not "PET", "NASA's", "of"
 _WORD = re.compile(r"[A-Za-z][\w-]*")
@@ -92,6 +92,7 @@ def candidate_features(
             "other_unit": float(_other_unit(c, head)),
             "place_class": float(bool(place_class) and place_class in place_classes(c.text)),
             "title": float(bool(title) and in_title(c.text, title)),
+            "place_for_name": float(c.kind == at.NAME and (is_place(c.text) or bool(place_classes(c.text)))),  # "US" for "which virus"
         })  # fmt: skip
     return out
 

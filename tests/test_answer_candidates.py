@@ -199,3 +199,24 @@ def test_a_two_part_name_loses_the_part_the_question_names():
     assert _texts("Sweden and Finland joined NATO.", at.PLACE, "Which countries joined NATO?") == [
         "Sweden and Finland"
     ]
+
+
+def test_a_titled_name_cut_at_four_words_stays_whole_and_a_place_leaves_what_follows_it():
+    s = "WASHINGTON – House Republican Leader Kevin McCarthy failed again to win on Wednesday."
+    assert _texts(s, at.PERSON, "Which Republican suffered a string of defeats?") == [
+        "House Republican Leader Kevin McCarthy"
+    ]
+    s = "Idalia made landfall in Florida's Big Bend near Tallahassee as Tennessee House Republicans met."
+    assert _texts(s, at.PLACE, "Idalia made landfall in which state?") == [
+        "Florida",
+        "Tallahassee",
+        "Tennessee",
+    ]
+    assert _texts("Get an updated COVID-19 vaccine.", at.NAME, "A vaccine came out for which virus?") == [
+        "COVID-19"
+    ]
+
+
+def test_a_time_of_day_is_no_count():
+    s = "At 2 a.m. clocks move forward one hour, at 2:30 or 3 pm."
+    assert _texts(s, at.NUMBER, "Clocks were moved forward by how much time?") == ["one hour"]

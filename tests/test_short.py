@@ -145,6 +145,9 @@ def test_a_person_is_a_name_not_a_title_nor_the_question_s_own_person():
     q = "Justice Ketanji Brown Jackson made history. Who was the justice she replaced?"
     assert [c.text for c in candidates(s, at.PERSON, q)] == ["Justice Stephen Breyer", "Steny Hoyer"]
     assert (person_core("Ohio Lottery Director Pat"), person_core("House Majority Leader")) == ("Pat", "")
+    whose = "Justice Ketanji Brown Jackson made history. Whose seat is she filling?"  # a name question
+    assert [c.text for c in candidates(s, at.NAME, whose)] == ["Justice Stephen Breyer", "House Majority Leader",
+                                                               "Steny Hoyer"]  # fmt: skip
 
 
 @pytest.mark.parametrize(
@@ -244,6 +247,10 @@ def test_place_classes_and_the_candidate_features_that_read_them():
     assert [f["place_class"] for f in feats] == [0.0, 1.0]
     assert [f["title"] for f in feats] == [0.0, 1.0]
     assert choose_candidate(s, cands, q, [], {"place_class": 2.0}).text == "South Carolina"
+    virus = "The CDC opened an operations center for which virus outbreak?"
+    s = "The US opened the center as monkeypox spread, said Monkeypox Watch."
+    feats = candidate_features(s, candidates(s, at.NAME, virus), virus, [])
+    assert [f["place_for_name"] for f in feats] == [1.0, 0.0]
 
 
 def test_a_surname_short_answer_is_written_as_its_article_names_the_person():
