@@ -58,8 +58,13 @@ def restates(phrase: str, question: str) -> bool:
     own = [w for w in words(phrase) if w not in STOP]
     if own and all(_word_in(w, qwords) for w in own):
         return True
-    if len(own) >= 3 and phrase[:1].isupper() and _word_in(own[0], qwords) and _word_in(own[-1], qwords):
-        return True  # "Jack Douglas Teixeira" for the question's "Jack Teixeira"
+    if (
+        len(own) == len(phrase.split()) in (3, 4)
+        and phrase[:1].isupper()
+        and _word_in(own[0], qwords)
+        and _word_in(own[-1], qwords)
+    ):
+        return True  # "Jack Douglas Teixeira" for the question's "Jack Teixeira"; not a joined name
     if phrase.isupper() and phrase in initials:  # "EU" for the question's "European Union"
         return True
     mine = _initials(phrase)

@@ -190,31 +190,33 @@ def test_name_candidates_leave_titles_out_and_keep_codes_whole():
     assert "XBB.1.5" in [c.text for c in candidates(variant, NAME, "Which variant is now dominant?")]
 
 
-def test_a_two_part_name_loses_the_part_the_question_names():
-    s = "Spirit and Frontier airlines pulled the plug on their deal, and JetBlue Airways won."
-    assert _texts(s, at.ORG, "Which airline made a deal to buy Spirit Airlines?") == [
-        "Frontier",
-        "JetBlue Airways",
-    ]
-    assert _texts("Sweden and Finland joined NATO.", at.PLACE, "Which countries joined NATO?") == [
-        "Sweden and Finland"
-    ]
-
-
-def test_a_titled_name_cut_at_four_words_stays_whole_and_a_place_leaves_what_follows_it():
-    s = "WASHINGTON – House Republican Leader Kevin McCarthy failed again to win on Wednesday."
-    assert _texts(s, at.PERSON, "Which Republican suffered a string of defeats?") == [
-        "House Republican Leader Kevin McCarthy"
-    ]
-    s = "Idalia made landfall in Florida's Big Bend near Tallahassee as Tennessee House Republicans met."
-    assert _texts(s, at.PLACE, "Idalia made landfall in which state?") == [
-        "Florida",
-        "Tallahassee",
-        "Tennessee",
-    ]
-    assert _texts("Get an updated COVID-19 vaccine.", at.NAME, "A vaccine came out for which virus?") == [
-        "COVID-19"
-    ]
+@pytest.mark.parametrize(
+    ("sentence", "kind", "question", "expected"),
+    [
+        (  # a two-part name loses the part the question names; places joined by "and" stay one
+            "Spirit and Frontier airlines pulled the plug, and JetBlue Airways won.",
+            at.ORG,
+            "Which airline made a deal to buy Spirit Airlines?",
+            ["Frontier", "JetBlue Airways"],
+        ),
+        ("Sweden and Finland joined NATO.", at.PLACE, "Which countries joined NATO?", ["Sweden and Finland"]),
+        (  # a titled name cut at four words stays whole
+            "WASHINGTON – House Republican Leader Kevin McCarthy failed again to win on Wednesday.",
+            at.PERSON,
+            "Which Republican suffered a string of defeats?",
+            ["House Republican Leader Kevin McCarthy"],
+        ),
+        (  # a place run keeps the place that opens it
+            "Idalia made landfall in Florida's Big Bend near Tallahassee as Tennessee House Republicans met.",
+            at.PLACE,
+            "Idalia made landfall in which state?",
+            ["Florida", "Tallahassee", "Tennessee"],
+        ),
+        ("Get an updated COVID-19 vaccine.", at.NAME, "A vaccine came out for which virus?", ["COVID-19"]),
+    ],
+)
+def test_name_runs_split_and_kept_whole(sentence, kind, question, expected):
+    assert _texts(sentence, kind, question) == expected
 
 
 def test_a_time_of_day_is_no_count():

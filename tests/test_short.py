@@ -54,6 +54,7 @@ def test_a_dateline_is_not_a_candidate():
         ("WHO", "The CDC activated a new emergency operations center for which virus?", False),
         ("Jack Douglas Teixeira", "Jack Teixeira was arrested. What is he accused of?", True),
         ("Jack Douglas", "Jack Teixeira was arrested. What is he accused of?", False),
+        ("Alaska Airlines and Hawaiian Airlines", "Which carrier is merging with Alaska Airlines?", False),
     ],
 )
 def test_restates_sees_other_forms_and_acronyms_of_the_question(phrase, question, expected):
