@@ -29,7 +29,7 @@ SHARED = next(
 
 def _question_terms(path: Path) -> list[list[str]]:
     from assistant.terms import STOP, words
-    from ingest.lexical import terms
+    from ingest.bm25_terms import terms
 
     out = []
     for line in path.open():
@@ -46,7 +46,7 @@ class Fts5:
         self.db.execute("CREATE VIRTUAL TABLE IF NOT EXISTS c USING fts5(chunk_id UNINDEXED, text)")
 
     def add(self, rows):
-        from ingest.lexical import terms
+        from ingest.bm25_terms import terms
 
         with self.db:
             self.db.executemany(
@@ -125,8 +125,8 @@ def quality(store: Path, set_dir: Path) -> dict:
     import bm25s
 
     from assistant.terms import STOP, words
+    from ingest.bm25_terms import terms
     from ingest.catalog import Catalog
-    from ingest.lexical import terms
 
     cat = Catalog(f"sqlite:///{store / 'catalog.sqlite3'}")
     rows = list(cat.all_chunks())

@@ -6,13 +6,12 @@ so a reader can tell whether the index matches the record and an ingest can repa
 
 from __future__ import annotations
 
-import functools
 import logging
-import re
 import shutil
 from collections.abc import Iterable
 from pathlib import Path
 
+from ingest.bm25_terms import terms
 from newsdesk.errors import StoreError
 
 log = logging.getLogger(__name__)
@@ -21,28 +20,7 @@ INDEX_DIR = "tantivy"  # inside the folder callers pass (DATA_DIR/bm25)
 META_ID = "__generation__"
 WRITER_HEAP = 64 * 1024 * 1024
 FILTER_MAX_IDS = 20000  # allowed article sets up to this size are a term-set filter inside the index
-# bm25s's English stop words (Lucene's list), so terms stay those of the earlier bm25s index.
-STOPWORDS = frozenset([
-    "a", "an", "and", "are", "as", "at", "be", "but", "by", "for", "if", "in", "into", "is", "it", "no", "not",
-    "of", "on", "or", "such", "that", "the", "their", "then", "there", "these", "they", "this", "to", "was",
-    "will", "with",
-])  # fmt: skip
-_TOKEN = re.compile(r"(?u)\b\w\w+\b")
 _FIX = "check that NEWSDESK_DATA_DIR is writable and has free space, then run `newsdesk ingest` again."
-
-
-@functools.lru_cache(maxsize=1)
-def _stemmer():
-    """English Snowball stemmer for BM25 terms."""
-    import Stemmer
-
-    return Stemmer.Stemmer("english")
-
-
-def terms(text: str) -> list[str]:
-    """BM25 terms of a text: lower-cased words of 2+ characters, stop words removed, stemmed."""
-    words = [w for w in _TOKEN.findall(text.lower()) if w not in STOPWORDS]
-    return _stemmer().stemWords(words) if words else []
 
 
 def _schema():

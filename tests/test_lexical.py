@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest import lexical
+from ingest import bm25_terms, lexical
 from ingest.catalog import Catalog
 from ingest.pipeline import ingest_paths
 from newsdesk.errors import StoreError
@@ -63,7 +63,7 @@ def test_edits_and_removals_replace_an_articles_chunks(settings, fake_embedder, 
     assert (
         len(Catalog(settings.record_url).articles()) == 4
     )  # pruned ones left the index too (ids equal above)
-    assert index.doc_freq(lexical.terms("zeppelin")[0]) == len(hits)
+    assert index.doc_freq(bm25_terms.terms("zeppelin")[0]) == len(hits)
 
 
 def test_an_existing_store_without_the_index_gets_it_built_from_the_record(settings, fake_embedder, tmp_path):
@@ -129,5 +129,5 @@ def _article(settings, chunk_id: str) -> str:
 
 
 def test_terms_are_lowercased_stemmed_and_without_stop_words():
-    assert lexical.terms("The Floods were flooding the Rivers") == ["flood", "were", "flood", "river"]
-    assert lexical.terms("a I") == []
+    assert bm25_terms.terms("The Floods were flooding the Rivers") == ["flood", "were", "flood", "river"]
+    assert bm25_terms.terms("a I") == []
