@@ -96,9 +96,14 @@ def _name_spans(sentence: str) -> tuple[tuple[int, int, str], ...]:
     return tuple(out)
 
 
+def _is_title(word: str) -> bool:
+    """True for a person's title as a name run writes it ("Leader", "Rep.")."""
+    return word.lower().rstrip(".") in at.TITLES
+
+
 def _titled(name: str) -> bool:
     """True when a name run holds a person's title ("House Republican Leader Kevin")."""
-    return any(w.lower().rstrip(".") in at.TITLES for w in name.split())
+    return any(map(_is_title, name.split()))
 
 
 def _without_weekday(sentence: str, i: int, end: int) -> tuple[int, int]:
@@ -126,7 +131,7 @@ QUOTE_MARKS = "“”\"‘’'"
 _ADVERB = re.compile(r"[A-Z][a-z]+(?:ingly|edly|ously|ently|ately|ually|ically|ively|antly|fully|lessly)")
 
 
-def without_common_words(sentence: str, cands: list[Candidate], question: str = "") -> list[Candidate]:
+def without_common_words(sentence: str, cands: list[Candidate], question: str) -> list[Candidate]:
     """Name candidates less the sentence-initial ones made only of words news text writes in lower case
     mid-sentence ("Overall, ...", "Scientists have ...", "Here's how ..."); a longer name ("Major League
     Soccer", "Federal Reserve") stays whole, and so does a quoted title; a name run that starts with a sentence's
@@ -148,7 +153,7 @@ def without_common_words(sentence: str, cands: list[Candidate], question: str = 
         first, _, rest = c.text.partition(" ")
         if initial and not quoted and first.lower() in _OPENING_WORDS and rest[:1].isupper():
             c = Candidate(c.end - len(rest), c.end, rest, c.kind)
-            if question and restates(rest, question):
+            if restates(rest, question):
                 continue
         out.append(c)
     return out
@@ -169,7 +174,7 @@ def candidates(sentence: str, kind: str, question: str) -> list[Candidate]:
             found = [x for x in spans if not is_place(x[2]) and not _ORG_WORDS.search(x[2])
                      and not _NOT_PERSON.search(person_core(x[2]) or x[2])]  # fmt: skip
             found = [x for x in found if " " in x[2]] or found
-            found = [x for x in found if (core := person_core(x[2])) and not restates(core, question)]
+            found = [x for x in found if person_core(x[2])]  # a title alone is no person
         elif kind == PLACE:
             head = question_head(question)  # "which national park": "Yellowstone National Park" is one too
             found = [p for x in spans if (p := _place(x, head))]
@@ -235,5 +240,5 @@ def person_core(name: str) -> str:
     """A person's name run less the titles before it ("Ohio Lottery Director Pat" -> "Pat", "Judge Ketanji Brown
     Jackson" -> "Ketanji Brown Jackson"); "" for a title alone ("House Majority Leader")."""
     parts = name.split()
-    last = max((i for i, w in enumerate(parts) if w.lower().rstrip(".") in at.TITLES), default=-1)
+    last = max((i for i, w in enumerate(parts) if _is_title(w)), default=-1)
     return " ".join(parts[last + 1 :])

@@ -58,8 +58,10 @@ def restates(phrase: str, question: str) -> bool:
     own = [w for w in words(phrase) if w not in STOP]
     if own and all(_word_in(w, qwords) for w in own):
         return True
+    n_words = len(phrase.split())
     if (
-        len(own) == len(phrase.split()) in (3, 4)
+        n_words in (3, 4)
+        and len(own) == n_words
         and phrase[:1].isupper()
         and _word_in(own[0], qwords)
         and _word_in(own[-1], qwords)

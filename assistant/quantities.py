@@ -133,14 +133,22 @@ def number_spans(sentence: str, question: str) -> list[tuple[int, int, str]]:
     """Numbers and amounts of the sentence with their unit word, less dates, years and numbers in names; shares
     for a "what percentage" question, spans of time or length for a "how long" one."""
     found = [(m.start(), m.end(), _trim_unit(m.group())) for m in _NUMBER_RE.finditer(sentence)
-             if not _DAY_OF_MONTH.search(sentence[max(0, m.start() - 12) : m.start()])
-             and not _CLOCK.match(sentence, m.end()) and sentence[max(0, m.start() - 1) : m.start()] != ":"]  # fmt: skip
+             if not _in_date_or_clock(sentence, m.start(), m.end())]  # fmt: skip
     found = [(s, s + len(t), t) for s, _, t in found if not _YEAR.fullmatch(t) and not _glued(sentence, s, t)]
     if _SHARE_ASKED.search(question):
         return [x for x in found if _SHARE.search(x[2])]
     if at.HOW_LONG.search(question):
         return [x for x in found if _LONG.search(x[2])]
     return found
+
+
+def _in_date_or_clock(sentence: str, start: int, end: int) -> bool:
+    """True for a number that is a day of the month ("Aug. 31") or part of a time of day ("2 a.m.", "2:30")."""
+    return (
+        bool(_DAY_OF_MONTH.search(sentence[max(0, start - 12) : start]))
+        or bool(_CLOCK.match(sentence, end))
+        or sentence[max(0, start - 1) : start] == ":"
+    )
 
 
 def _glued(sentence: str, start: int, text: str) -> bool:
